@@ -1,0 +1,142 @@
+"""Plan + edits -> new text, changing only the bytes each edit is about (pure).
+
+Writing a plan with no edits returns its text unchanged, byte for byte. Each edit
+replaces one anchored span of the original text (see `model.Anchors`), so line
+endings, indentation, emphasis and everything around an item stay as written.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from plansync.errors import PlanEditError
+from plansync.plan.fields import ISSUE_REF
+from plansync.plan.model import Item, Plan, Span
+
+
+@dataclass(frozen=True)
+class SetMarker:
+    """Tick, untick or otherwise re-mark a checkbox (`marker` is one character)."""
+
+    key: str
+    marker: str
+
+
+@dataclass(frozen=True)
+class Rename:
+    key: str
+    title: str
+
+
+@dataclass(frozen=True)
+class SetIssueRef:
+    """Append or replace the issue reference at the end of an item's line.
+
+    `ref` is what goes inside the parentheses ("#42", "[#42](https://...)"); None removes it.
+    """
+
+    key: str
+    ref: str | None
+
+
+@dataclass(frozen=True)
+class SetDescription:
+    """Replace an item's own description lines; its metadata lines are kept after them."""
+
+    key: str
+    text: str
+
+
+Edit = SetMarker | Rename | SetIssueRef | SetDescription
+
+
+@dataclass(frozen=True)
+class _Replacement:
+    span: Span
+    text: str
+
+
+def apply_edits(plan: Plan, edits: Iterable[Edit]) -> str:
+    """Return the plan's text with `edits` applied. Raises PlanEditError on a bad edit."""
+    replacements = sorted(
+        (_replacement(plan, edit) for edit in edits),
+        key=lambda r: (r.span.start, r.span.end),
+    )
+    for before, after in itertools.pairwise(replacements):
+        if after.span.start < before.span.end:
+            raise PlanEditError("two edits change the same part of the plan")
+    pieces: list[str] = []
+    cursor = 0
+    for replacement in replacements:
+        pieces.append(plan.text[cursor : replacement.span.start])
+        pieces.append(replacement.text)
+        cursor = replacement.span.end
+    pieces.append(plan.text[cursor:])
+    return "".join(pieces)
+
+
+def _target(plan: Plan, key: str) -> Item:
+    found = plan.find(key)
+    if len(found) != 1:
+        problem = "no item" if not found else f"{len(found)} items"
+        raise PlanEditError(f"cannot edit {key!r}: the plan has {problem} with that key")
+    return found[0]
+
+
+def _replacement(plan: Plan, edit: Edit) -> _Replacement:
+    item = _target(plan, edit.key)
+    anchors = item.anchors
+    assert anchors is not None, "items from parse_plan always carry anchors"
+    if isinstance(edit, SetMarker):
+        if len(edit.marker) != 1 or edit.marker in "]\r\n":
+            raise PlanEditError(f"{edit.marker!r} is not a checkbox marker")
+        return _Replacement(anchors.marker, edit.marker)
+    if isinstance(edit, Rename):
+        title = edit.title.strip()
+        if not title or "\n" in title or "\r" in title:
+            raise PlanEditError(f"{edit.key}: a title must be one non-empty line")
+        return _Replacement(anchors.title, title)
+    if isinstance(edit, SetIssueRef):
+        return _issue_ref(plan, item, edit.ref)
+    return _description(plan, item, edit.text)
+
+
+def _issue_ref(plan: Plan, item: Item, ref: str | None) -> _Replacement:
+    anchors = item.anchors
+    assert anchors is not None
+    if ref is not None and not ISSUE_REF.fullmatch(f" ({ref})"):  # must read back as a ref
+        raise PlanEditError(f"{item.key}: {ref!r} cannot be written as an issue reference")
+    if anchors.ref is None:
+        if ref is None:
+            return _Replacement(Span(anchors.ref_insert, anchors.ref_insert), "")
+        return _Replacement(Span(anchors.ref_insert, anchors.ref_insert), f" ({ref})")
+    if ref is None:  # remove " (#42)" with the space before it
+        line_start = plan.text.rfind("\n", 0, anchors.ref.start) + 1
+        head = plan.text[line_start : anchors.ref.start - 1].rstrip(" \t")
+        return _Replacement(Span(line_start + len(head), anchors.ref.end + 1), "")
+    return _Replacement(anchors.ref, ref)
+
+
+def _description(plan: Plan, item: Item, text: str) -> _Replacement:
+    anchors = item.anchors
+    assert anchors is not None
+    newline = anchors.newline or _dominant_newline(plan.text)
+    body = [anchors.description_indent + line if line.strip() else "" for line in text.splitlines()]
+    while body and not body[-1]:
+        body.pop()
+    kept = [plan.text[span.start : span.end] for span in anchors.meta_lines]
+    kept = [line if line.endswith("\n") else line + newline for line in kept]
+    new = "".join(line + newline for line in body) + "".join(kept)
+    span = anchors.description
+    if span.start == span.end and not anchors.newline and new:
+        new = newline + new  # the item is the file's last line, with no line ending
+    if span.end == len(plan.text) and not plan.text.endswith(("\n", "\r")) and new:
+        new = new[: -len(newline)]  # keep a missing final newline missing
+    return _Replacement(span, new)
+
+
+def _dominant_newline(text: str) -> str:
+    crlf = text.count("\r\n")
+    return "\r\n" if crlf and crlf * 2 >= text.count("\n") else "\n"

@@ -1,0 +1,23 @@
+"""Shared test helpers: where the team's shared reference data lives."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def shared_dir() -> Path:
+    """../shared beside the repository (or $PLANSYNC_SHARED), as CI lays it out."""
+    return Path(os.environ.get("PLANSYNC_SHARED", ROOT.parent / "shared"))
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    path = shared_dir()
+    if not path.is_dir():
+        pytest.skip(f"reference data not found at {path} (set PLANSYNC_SHARED)")
+    return path
