@@ -1,0 +1,54 @@
+"""The layering the house style promises: plan/ is pure (no I/O, no clock, no environment)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+PURE_PACKAGES = ["plan"]
+FORBIDDEN = {
+    "os",
+    "io",
+    "pathlib",
+    "socket",
+    "time",
+    "datetime",
+    "random",
+    "subprocess",
+    "requests",
+    "urllib",
+    "http",
+    "github",
+    "gitlab",
+    "tempfile",
+    "shutil",
+    "click",
+}
+
+
+def imports_of(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_pure_packages_do_no_io() -> None:
+    checked = 0
+    for package in PURE_PACKAGES:
+        for path in (ROOT / "plansync" / package).glob("*.py"):
+            bad = imports_of(path) & FORBIDDEN
+            assert not bad, f"{path.relative_to(ROOT)} imports {sorted(bad)}"
+            checked += 1
+    assert checked >= 5
+
+
+def test_no_module_is_too_long_to_read_in_one_sitting() -> None:
+    for path in (ROOT / "plansync").rglob("*.py"):
+        lines = len(path.read_text().splitlines())
+        assert lines <= 400, f"{path.relative_to(ROOT)} has {lines} lines"
