@@ -96,8 +96,8 @@ class Section:
 
 @dataclass(frozen=True)
 class Item:
-    key: str
-    key_explicit: bool  # the plan wrote the key ("Task 4", "1.1", "T001")
+    key: str  # unique in the plan: a repeated written key gets a suffix ("7.1~2")
+    written_key: str | None  # the key as the plan wrote it ("Task 4", "1.1", "T001"), if any
     category: Category
     title: str
     marker: str
@@ -123,6 +123,10 @@ class Item:
     @property
     def kind(self) -> Kind:
         return self.category.kind
+
+    @property
+    def key_explicit(self) -> bool:
+        return self.written_key is not None
 
     @property
     def state(self) -> State:

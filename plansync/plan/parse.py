@@ -125,7 +125,7 @@ def _read_item(text: str, draft: _Draft, keys: _Keys) -> dict[str, object]:
     anchors = _anchors(text, draft, body_start, parts, ref_match, meta_spans)
     values = _interpret(fields_)
     return {
-        "key_explicit": parts.key is not None,
+        "written_key": parts.key,
         "category": category,
         "title": title,
         "marker": line.marker,
@@ -288,9 +288,17 @@ class _Keys:
 
     def finish(self) -> None:
         taken = set(self._explicit.values())
+        seen: set[str] = set()
         for ident in self._order:
             if ident in self._explicit:
-                self._final[ident] = self._explicit[ident]
+                written = self._explicit[ident]
+                key, number = written, 2
+                while key in seen:  # a duplicate keeps a key of its own: "7.1~2"
+                    key = f"{written}~{number}"
+                    number += 1
+                seen.add(key)
+                taken.add(key)
+                self._final[ident] = key
                 continue
             section, title = self._titles[ident]
             slug = f.slugify(title) or "untitled"

@@ -60,16 +60,19 @@ def _title_col(plan: Plan, item: Item) -> int:
 def _duplicate_keys(plan: Plan) -> Iterator[Problem]:
     first: dict[str, Item] = {}
     for item in plan.items:
-        if item.key in first:
+        written = item.written_key
+        if written is None:
+            continue
+        if written in first:
             yield Problem(
                 item.line,
-                _col(plan, item.line, item.key),
+                _col(plan, item.line, written),
                 Severity.ERROR,
-                f"duplicate key {item.key!r} (first used on line {first[item.key].line})",
+                f"duplicate key {written!r} (first used on line {first[written].line})",
                 "give each task its own number",
             )
         else:
-            first[item.key] = item
+            first[written] = item
 
 
 def _empty_titles(plan: Plan) -> Iterator[Problem]:

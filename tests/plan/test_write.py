@@ -85,7 +85,7 @@ def test_bad_edits_are_refused(bad: object) -> None:
         edit(bad)
 
 
-def test_edits_on_an_ambiguous_key_are_refused() -> None:
+def test_a_repeated_key_gets_its_own_key_for_edits() -> None:
     plan = parse_plan("- [ ] 1. A\n- [ ] 1. B\n")
-    with pytest.raises(PlanEditError, match="2 items"):
-        apply_edits(plan, [SetMarker("1", "x")])
+    assert [(i.key, i.written_key) for i in plan.items] == [("1", "1"), ("1~2", "1")]
+    assert apply_edits(plan, [SetMarker("1~2", "x")]) == "- [ ] 1. A\n- [x] 1. B\n"
