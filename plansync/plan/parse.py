@@ -303,9 +303,9 @@ class _Keys:
             section, title = self._titles[ident]
             slug = f.slugify(title) or "untitled"
             candidates = [slug, f"{f.slugify(section)}/{slug}" if section else slug]
-            key = next((c for c in candidates if c not in taken), None)
+            key = next((c for c in candidates if c not in taken), "")
             number = 2
-            while key is None or key in taken:
+            while not key or key in taken:
                 key = f"{candidates[-1]}~{number}"
                 number += 1
             taken.add(key)

@@ -1,0 +1,204 @@
+"""plansync.yaml -> a frozen Config; every error names the file, the key and the line."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from plansync.errors import ConfigError
+
+PROVIDERS = ("github", "gitlab")
+POLICIES = ("fail", "plan-wins", "remote-wins")
+DEFAULT_BASE_URLS = {"github": "https://api.github.com", "gitlab": "https://gitlab.com"}
+DEFAULT_TOKEN_ENV = {"github": "GITHUB_TOKEN", "gitlab": "GITLAB_TOKEN"}
+
+
+@dataclass(frozen=True)
+class Mapping_:
+    """How plan items become issues (the defaults fit the team template)."""
+
+    label: str = "plan"  # every managed issue carries it
+    extra_labels: tuple[str, ...] = ("priority", "kind")  # also "effort"
+    checklists: str = "tracking"  # "issues": one issue each; "tracking": one per section; "off"
+    nested: str = "sub-issues"  # GitHub sub-issues / GitLab links; or "task-list"
+    issue_ref: str = "number"  # "number" writes " (#42)", "link" a markdown link, "off" nothing
+    skipped_marker: str = "~"  # written when an issue is closed as not planned
+    users: Mapping[str, str] = field(default_factory=dict)  # plan owner -> service username
+    import_issues: bool = False  # add labelled issues made on the service to the plan
+
+
+@dataclass(frozen=True)
+class Conflicts:
+    text: str = "fail"  # titles and descriptions
+    state: str = "remote-wins"  # open / done / skipped
+
+
+@dataclass(frozen=True)
+class Config:
+    provider: str = "github"
+    repo: str = ""
+    base_url: str = ""
+    token_env: str = ""
+    plans: tuple[str, ...] = ()
+    mapping: Mapping_ = field(default_factory=Mapping_)
+    conflicts: Conflicts = field(default_factory=Conflicts)
+    source: str = "(command line)"
+
+    def token(self, environ: Mapping[str, str] = os.environ) -> str:
+        token = environ.get(self.token_env, "")
+        if not token:
+            target = self.repo or "the repository"
+            raise ConfigError(
+                f"no token: the environment variable {self.token_env} is empty",
+                f"export {self.token_env}=... (a token with access to {target})",
+            )
+        return token
+
+
+def load(path: str | None, overrides: Mapping[str, Any]) -> Config:
+    """Read `path` (if given), apply command-line overrides, fill defaults, check it all."""
+    data: dict[str, Any] = {}
+    source = "(command line)"
+    if path is not None:
+        source = path
+        data = _read_yaml(path)
+    for key, value in overrides.items():
+        if value not in (None, ()):
+            data[key] = value
+    config = _build(data, source)
+    provider = config.provider
+    return replace(
+        config,
+        base_url=(config.base_url or DEFAULT_BASE_URLS[provider]).rstrip("/"),
+        token_env=config.token_env or DEFAULT_TOKEN_ENV[provider],
+    )
+
+
+def _read_yaml(path: str) -> dict[str, Any]:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read: {error.strerror}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not valid UTF-8", "save the file as UTF-8") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else path
+        problem = getattr(error, "problem", None) or "not valid YAML"
+        raise ConfigError(f"{where}: {problem}", "check the indentation and quoting") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping of settings at the top level")
+    return data
+
+
+def _line_of(source: str, key: str) -> str:
+    """`file:line` where a top-level or nested key is written, for error messages."""
+    try:
+        for number, line in enumerate(Path(source).read_text(encoding="utf-8").splitlines(), 1):
+            if line.strip().startswith(f"{key.split('.')[-1]}:"):
+                return f"{source}:{number}"
+    except OSError:
+        pass
+    return source
+
+
+def _fail(source: str, key: str, message: str, hint: str) -> ConfigError:
+    return ConfigError(f"{_line_of(source, key)}: {key}: {message}", hint)
+
+
+def _choice(source: str, key: str, value: Any, choices: tuple[str, ...]) -> str:
+    if value not in choices:
+        return_hint = "one of " + ", ".join(choices)
+        raise _fail(source, key, f"{value!r} is not allowed", f"use {return_hint}")
+    return str(value)
+
+
+def _build(data: Mapping[str, Any], source: str) -> Config:
+    known = {"provider", "repo", "base_url", "token_env", "plans", "mapping", "conflicts"}
+    for key in data:
+        if key not in known:
+            raise _fail(source, str(key), "unknown setting", "known: " + ", ".join(sorted(known)))
+    provider = _choice(source, "provider", data.get("provider", "github"), PROVIDERS)
+    repo = str(data.get("repo") or "")
+    if "/" not in repo:
+        raise _fail(source, "repo", f"{repo!r} is not OWNER/NAME", "e.g. repo: acme/website")
+    plans = data.get("plans") or ()
+    if isinstance(plans, str):
+        plans = (plans,)
+    if not plans or not all(isinstance(p, str) for p in plans):
+        raise _fail(source, "plans", "no plan file given", "e.g. plans: [docs/plan.md]")
+    return Config(
+        provider=provider,
+        repo=repo,
+        base_url=str(data.get("base_url") or ""),
+        token_env=str(data.get("token_env") or ""),
+        plans=tuple(plans),
+        mapping=_mapping(data.get("mapping") or {}, source),
+        conflicts=_conflicts(data.get("conflicts") or {}, source),
+        source=source,
+    )
+
+
+def _mapping(data: Mapping[str, Any], source: str) -> Mapping_:
+    defaults = Mapping_()
+    fields_ = {name for name in Mapping_.__dataclass_fields__}
+    for key in data:
+        if key not in fields_:
+            raise _fail(
+                source, f"mapping.{key}", "unknown setting", "known: " + ", ".join(sorted(fields_))
+            )
+    extra = data.get("extra_labels", defaults.extra_labels)
+    users = data.get("users", {}) or {}
+    marker = str(data.get("skipped_marker", defaults.skipped_marker))
+    if len(marker) != 1 or marker in "]":
+        raise _fail(
+            source, "mapping.skipped_marker", f"{marker!r} is not one character", "e.g. '~' or 'x'"
+        )
+    return Mapping_(
+        label=str(data.get("label", defaults.label)),
+        extra_labels=tuple(
+            _choice(source, "mapping.extra_labels", x, ("priority", "effort", "kind"))
+            for x in extra
+        ),
+        checklists=_choice(
+            source,
+            "mapping.checklists",
+            data.get("checklists", defaults.checklists),
+            ("issues", "tracking", "off"),
+        ),
+        nested=_choice(
+            source,
+            "mapping.nested",
+            data.get("nested", defaults.nested),
+            ("sub-issues", "task-list"),
+        ),
+        issue_ref=_choice(
+            source,
+            "mapping.issue_ref",
+            data.get("issue_ref", defaults.issue_ref),
+            ("number", "link", "off"),
+        ),
+        skipped_marker=marker,
+        users={str(k): str(v) for k, v in users.items()},
+        import_issues=bool(data.get("import_issues", defaults.import_issues)),
+    )
+
+
+def _conflicts(data: Any, source: str) -> Conflicts:
+    if isinstance(data, str):  # "conflicts: plan-wins" sets both
+        policy = _choice(source, "conflicts", data, POLICIES)
+        return Conflicts(text=policy, state=policy)
+    defaults = Conflicts()
+    return Conflicts(
+        text=_choice(source, "conflicts.text", data.get("text", defaults.text), POLICIES),
+        state=_choice(source, "conflicts.state", data.get("state", defaults.state), POLICIES),
+    )

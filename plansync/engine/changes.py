@@ -1,0 +1,122 @@
+"""The changes a sync makes: plain values computed by `reconcile`, carried out by `sync`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from plansync.engine.desired import DesiredIssue
+from plansync.engine.records import RemoteIssue, RemoteState
+from plansync.plan.write import Edit
+
+
+@dataclass(frozen=True)
+class CreateLabel:
+    name: str
+
+
+@dataclass(frozen=True)
+class CreateMilestone:
+    key: str
+    title: str
+    description: str  # with its marker
+
+
+@dataclass(frozen=True)
+class UpdateMilestone:
+    key: str
+    number: int
+    title: str
+    description: str
+
+
+@dataclass(frozen=True)
+class CreateIssue:
+    issue: DesiredIssue
+    body: str  # with a marker whose base is the plan's values
+
+
+@dataclass(frozen=True)
+class UpdateIssue:
+    """Bring an issue in line; None means "leave this field as it is"."""
+
+    key: str
+    number: int  # 0 for an issue this sync creates (resolved by key when applied)
+    title: str | None = None
+    body: str | None = None
+    state: RemoteState | None = None
+    labels: tuple[str, ...] | None = None
+    milestone: str | None = None  # a milestone key
+    assignees: tuple[str, ...] | None = None
+    why: tuple[str, ...] = ()  # for people: "title", "description", "state: open -> done"
+
+
+@dataclass(frozen=True)
+class CloseRemoved:
+    """The task is gone from the plan: close its issue as not planned, with a comment."""
+
+    key: str
+    number: int
+    title: str
+    comment: str
+
+
+@dataclass(frozen=True)
+class Link:
+    key: str  # the issue that gets the relation
+    kind: str  # "sub-issue" (key is the parent) or "blocked-by"
+    target: str  # the other issue's key
+
+
+@dataclass(frozen=True)
+class PlanEdit:
+    key: str
+    edit: Edit
+    why: str
+
+
+@dataclass(frozen=True)
+class WriteRef:
+    """After the sync, point the task's line at its issue (number known then)."""
+
+    key: str
+
+
+@dataclass(frozen=True)
+class Conflict:
+    key: str
+    field: str
+    plan_value: str
+    remote_value: str
+    number: int
+
+
+@dataclass(frozen=True)
+class SyncPlan:
+    labels: tuple[CreateLabel, ...] = ()
+    milestones: tuple[CreateMilestone | UpdateMilestone, ...] = ()
+    creates: tuple[CreateIssue, ...] = ()
+    links: tuple[Link, ...] = ()
+    updates: tuple[UpdateIssue, ...] = ()
+    closes: tuple[CloseRemoved, ...] = ()
+    plan_edits: tuple[PlanEdit, ...] = ()
+    refs: tuple[WriteRef, ...] = ()
+    conflicts: tuple[Conflict, ...] = ()
+    # what already exists, by key, so that applying needs no further reads
+    known_issues: Mapping[str, RemoteIssue] = field(default_factory=dict)
+    known_milestones: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def remote_writes(self) -> int:
+        return (
+            len(self.labels)
+            + len(self.milestones)
+            + len(self.creates)
+            + len(self.links)
+            + len(self.updates)
+            + len(self.closes)
+        )
+
+    @property
+    def in_sync(self) -> bool:
+        return not (self.remote_writes or self.plan_edits or self.refs or self.conflicts)

@@ -1,0 +1,190 @@
+"""Plan + mapping -> the issues and milestones the plan asks for (pure)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from plansync.config import Mapping_
+from plansync.engine.records import RemoteState
+from plansync.plan.fields import slugify
+from plansync.plan.model import Category, Item, Plan, Section, State
+
+
+@dataclass(frozen=True)
+class DesiredMilestone:
+    key: str  # the section's key ("Phase 2")
+    title: str
+    description: str
+
+
+@dataclass(frozen=True)
+class DesiredIssue:
+    key: str
+    title: str
+    description: str  # synced both ways with the managed part of the body
+    details: str  # written from the plan only
+    state: RemoteState
+    labels: tuple[str, ...]
+    milestone: str | None  # a DesiredMilestone key
+    assignees: tuple[str, ...] = ()
+    parent: str | None = None  # key of the parent issue (sub-issue)
+    blocked_by: tuple[str, ...] = ()  # keys
+    issue_ref: int | None = None  # the number the plan line refers to
+    derived: bool = False  # a tracking issue: the plan is its only source
+
+
+@dataclass(frozen=True)
+class Desired:
+    issues: tuple[DesiredIssue, ...]
+    milestones: tuple[DesiredMilestone, ...]
+    labels: tuple[str, ...]
+
+
+STATE_OF_PLAN = {
+    State.OPEN: RemoteState.OPEN,
+    State.IN_PROGRESS: RemoteState.OPEN,
+    State.UNKNOWN: RemoteState.OPEN,
+    State.DONE: RemoteState.DONE,
+    State.SKIPPED: RemoteState.SKIPPED,
+}
+
+
+def desired_state(plan: Plan, mapping: Mapping_) -> Desired:
+    sections = {section.key: section for section in plan.sections}
+    synced = [item for item in plan.items if _is_issue(item, mapping)]
+    keys = {item.key for item in synced}
+    milestones: dict[str, DesiredMilestone] = {}
+    issues: list[DesiredIssue] = []
+    for item in synced:
+        phase = _phase_of(item, sections)
+        if phase is not None and phase.key not in milestones:
+            milestones[phase.key] = DesiredMilestone(phase.key, phase.title, "")
+        issues.append(_issue(item, mapping, phase, keys))
+    if mapping.checklists == "tracking":
+        issues.extend(_tracking_issues(plan, mapping, sections))
+    milestones = {
+        key: DesiredMilestone(key, m.title, _milestone_description(plan, sections[key]))
+        for key, m in milestones.items()
+    }
+    labels = sorted({label for issue in issues for label in issue.labels})
+    return Desired(tuple(issues), tuple(milestones.values()), tuple(labels))
+
+
+def _is_issue(item: Item, mapping: Mapping_) -> bool:
+    return item.kind.value == "task" or mapping.checklists == "issues"
+
+
+def _phase_of(item: Item, sections: dict[str, Section]) -> Section | None:
+    """The nearest phase heading above the item, else its own section."""
+    key = item.section
+    while key is not None:
+        section = sections[key]
+        if section.is_phase:
+            return section
+        key = section.parent
+    return sections[item.section] if item.section else None
+
+
+def _issue(item: Item, mapping: Mapping_, phase: Section | None, keys: set[str]) -> DesiredIssue:
+    return DesiredIssue(
+        key=item.key,
+        title=item.title or item.key,
+        description=item.description,
+        details=render_details(item),
+        state=STATE_OF_PLAN[item.state],
+        labels=labels_for(item, mapping),
+        milestone=phase.key if phase else None,
+        assignees=(mapping.users[item.owner],)
+        if item.owner and item.owner in mapping.users
+        else (),
+        parent=item.parent if item.parent in keys and mapping.nested == "sub-issues" else None,
+        blocked_by=tuple(d for d in item.dependencies if d in keys and d != item.key),
+        issue_ref=ref_number(item.issue_ref),
+    )
+
+
+def labels_for(item: Item, mapping: Mapping_) -> tuple[str, ...]:
+    labels = [mapping.label] if mapping.label else []
+    if "priority" in mapping.extra_labels and item.priority:
+        labels.append(f"priority: {item.priority.strip().lower()}")
+    if "effort" in mapping.extra_labels and item.effort:
+        labels.append(f"effort: {item.effort.strip().lower()}")
+    if "kind" in mapping.extra_labels and item.category is not Category.TASK:
+        labels.append(f"kind: {item.category.value.replace('_', '-')}")
+    return tuple(dict.fromkeys(label[:50] for label in labels))
+
+
+def ref_number(ref: str | None) -> int | None:
+    """42 from "#42", "[#42](url)" or "group/project#42"."""
+    if not ref or "#" not in ref:
+        return None
+    digits = ref.split("#", 1)[1].split("]", 1)[0]
+    return int(digits) if digits.isdigit() else None
+
+
+def render_details(item: Item) -> str:
+    """The plan's metadata as readable markdown, for the issue body."""
+    rows = [
+        ("Plan key", item.key),
+        ("Requirements", ", ".join(item.requirements)),
+        ("Effort", item.effort or ""),
+        ("Priority", item.priority or ""),
+        ("Owner", item.owner or ""),
+        ("Depends on", ", ".join(item.dependencies + item.loose_dependencies)),
+        ("Required for", ", ".join(item.blocks)),
+        ("Due", item.dates.get("due", "")),
+        ("Timeline", item.fields.get("timeline", "")),
+        ("Mitigation", item.fields.get("mitigation task", item.fields.get("mitigation", ""))),
+    ]
+    return "\n".join(f"- **{name}:** {value}" for name, value in rows if value)
+
+
+def _tracking_issues(
+    plan: Plan, mapping: Mapping_, sections: dict[str, Section]
+) -> list[DesiredIssue]:
+    """One issue per checklist section, whose body lists its entries as a task list."""
+    by_section: dict[str, list[Item]] = {}
+    for item in plan.items:
+        if item.kind.value == "checklist" and item.section:
+            by_section.setdefault(item.section, []).append(item)
+    issues = []
+    for key, items in by_section.items():
+        section = sections[key]
+        lines = [f"- [{'x' if i.checked else ' '}] {i.title}" + _owner(i) for i in items]
+        done = all(i.checked for i in items)
+        issues.append(
+            DesiredIssue(
+                key=f"checklist/{slugify(key)}",
+                title=section.title,
+                description="",
+                details="\n".join(lines),
+                state=RemoteState.DONE if done else RemoteState.OPEN,
+                labels=(
+                    *labels_for(items[0], mapping)[:1],
+                    f"kind: {items[0].category.value.replace('_', '-')}",
+                )
+                if "kind" in mapping.extra_labels
+                else labels_for(items[0], mapping)[:1],
+                milestone=None,
+                derived=True,
+            )
+        )
+    return issues
+
+
+def _owner(item: Item) -> str:
+    return f" (owner: {item.owner})" if item.owner else ""
+
+
+def _milestone_description(plan: Plan, phase: Section) -> str:
+    """The phase's completion criteria, when the plan has a section for them."""
+    prefix = slugify(phase.key) + "-"
+    criteria = [
+        item
+        for item in plan.items
+        if item.category is Category.QUALITY_GATE and (item.section or "").startswith(prefix)
+    ]
+    if not criteria:
+        return ""
+    lines = [f"- [{'x' if i.checked else ' '}] {i.title}" for i in criteria]
+    return "Completion criteria:\n\n" + "\n".join(lines)

@@ -1,0 +1,34 @@
+"""The three-way merge of one field: plan, service and the base they last agreed on (pure)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Merged:
+    value: str  # what both sides should hold after the sync
+    push: bool  # the service must change
+    pull: bool  # the plan must change
+    conflict: bool  # both changed and the policy says "fail": nobody changes
+    base: str | None  # the new base (a fingerprint), None to keep the old one
+
+
+def merge(plan: str, remote: str, base: str | None, policy: str, fingerprint) -> Merged:  # type: ignore[no-untyped-def]
+    """Decide one field. `fingerprint` maps a value to what the base stores (a hash).
+
+    With no base (an issue plansync has not synced yet) the plan is the source.
+    """
+    if fingerprint(plan) == fingerprint(remote):
+        return Merged(plan, False, False, False, fingerprint(plan))
+    plan_changed = base is None or fingerprint(plan) != base
+    remote_changed = base is not None and fingerprint(remote) != base
+    if plan_changed and remote_changed:
+        if policy == "plan-wins":
+            return Merged(plan, True, False, False, fingerprint(plan))
+        if policy == "remote-wins":
+            return Merged(remote, False, True, False, fingerprint(remote))
+        return Merged(remote, False, False, True, None)
+    if plan_changed:
+        return Merged(plan, True, False, False, fingerprint(plan))
+    return Merged(remote, False, True, False, fingerprint(remote))

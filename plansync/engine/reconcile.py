@@ -1,0 +1,369 @@
+"""Plan + snapshot of the service -> the SyncPlan that brings them in step (pure).
+
+Each managed issue is found by the reference on its plan line, else by the key in its
+marker. Fields that sync both ways (title, description, state) go through the
+three-way merge; the rest (labels, milestone, details, relations) follow the plan.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from plansync.config import Config
+from plansync.engine import marker as m
+from plansync.engine.changes import (
+    CloseRemoved,
+    Conflict,
+    CreateIssue,
+    CreateLabel,
+    CreateMilestone,
+    Link,
+    PlanEdit,
+    SyncPlan,
+    UpdateIssue,
+    UpdateMilestone,
+    WriteRef,
+)
+from plansync.engine.desired import Desired, DesiredIssue, desired_state
+from plansync.engine.merge import Merged, merge
+from plansync.engine.records import RemoteIssue, RemoteState, Snapshot
+from plansync.plan.model import Plan
+from plansync.plan.write import Rename, SetDescription, SetMarker
+
+MANAGED_LABEL_PREFIXES = ("priority: ", "effort: ", "kind: ")
+_REMOVED = "\0removed\0"  # prefix of keys for managed issues no task claims
+
+
+def _identity(value: str) -> str:
+    return value
+
+
+@dataclass
+class _Builder:
+    """Collects changes while reconcile walks the plan."""
+
+    plan_path: str
+    config: Config
+    snapshot: Snapshot
+    changes: dict[str, list[object]]
+    direction: str
+
+    def add(self, kind: str, change: object) -> None:
+        self.changes.setdefault(kind, []).append(change)
+
+
+def reconcile(
+    plan: Plan, plan_path: str, config: Config, snapshot: Snapshot, direction: str = "both"
+) -> SyncPlan:
+    """`direction` "push" changes only the service, "pull" only the plan, "both" both."""
+    desired = desired_state(plan, config.mapping)
+    build = _Builder(plan_path, config, snapshot, {}, direction)
+    _labels(build, desired)
+    milestone_numbers = _milestones(build, desired)
+    matched = _match(plan_path, desired, snapshot)
+    for issue in desired.issues:
+        remote = matched.get(issue.key)
+        if remote is None:
+            _create(build, issue)
+        else:
+            _update(build, plan, issue, remote, milestone_numbers)
+    _removed(build, matched)
+    c = build.changes
+    if direction == "pull":  # the plan only: keep the edits, drop every remote write
+        c = {kind: c[kind] for kind in ("plan_edits", "refs", "conflicts") if kind in c}
+        c["refs"] = [ref for ref in c.get("refs", []) if ref.key in matched]  # type: ignore[attr-defined]
+    if direction == "push":
+        c = {kind: changes for kind, changes in c.items() if kind not in ("plan_edits", "refs")}
+    return SyncPlan(
+        labels=tuple(c.get("labels", ())),  # type: ignore[arg-type]
+        milestones=tuple(c.get("milestones", ())),  # type: ignore[arg-type]
+        creates=tuple(c.get("creates", ())),  # type: ignore[arg-type]
+        links=tuple(c.get("links", ())),  # type: ignore[arg-type]
+        updates=tuple(c.get("updates", ())),  # type: ignore[arg-type]
+        closes=tuple(c.get("closes", ())),  # type: ignore[arg-type]
+        plan_edits=tuple(c.get("plan_edits", ())),  # type: ignore[arg-type]
+        refs=tuple(c.get("refs", ())),  # type: ignore[arg-type]
+        conflicts=tuple(c.get("conflicts", ())),  # type: ignore[arg-type]
+        known_issues={k: v for k, v in matched.items() if not k.startswith(_REMOVED)},
+        known_milestones=milestone_numbers,
+    )
+
+
+def _labels(build: _Builder, desired: Desired) -> None:
+    existing = {label.lower() for label in build.snapshot.labels}
+    for label in desired.labels:
+        if label.lower() not in existing:
+            build.add("labels", CreateLabel(label))
+
+
+def _milestones(build: _Builder, desired: Desired) -> dict[str, int]:
+    """Create or update one milestone per phase; return key -> number for those that exist."""
+    numbers: dict[str, int] = {}
+    for wanted in desired.milestones:
+        marker = m.Marker(build.plan_path, wanted.key).render()
+        description = f"{wanted.description}\n\n{marker}".strip()
+        found = _find_milestone(build, wanted.key, wanted.title)
+        if found is None:
+            build.add("milestones", CreateMilestone(wanted.key, wanted.title, description))
+            continue
+        numbers[wanted.key] = found.number
+        if found.title != wanted.title or m.normalize(found.description) != m.normalize(
+            description
+        ):
+            build.add(
+                "milestones", UpdateMilestone(wanted.key, found.number, wanted.title, description)
+            )
+    return numbers
+
+
+def _find_milestone(build: _Builder, key: str, title: str):  # type: ignore[no-untyped-def]
+    for milestone in build.snapshot.milestones:
+        marker = m.parse_marker(milestone.description)
+        if marker and marker.plan == build.plan_path and marker.key == key:
+            return milestone
+    return next((ms for ms in build.snapshot.milestones if ms.title == title), None)
+
+
+def _match(plan_path: str, desired: Desired, snapshot: Snapshot) -> dict[str, RemoteIssue]:
+    """Key -> issue: by the plan line's reference first, then by the marker's key."""
+    by_key: dict[str, RemoteIssue] = {}
+    for issue in sorted(snapshot.issues, key=lambda i: i.number):
+        marker = m.parse_marker(issue.body)
+        if marker and marker.plan == plan_path and marker.key not in by_key:
+            by_key[marker.key] = issue
+    matched: dict[str, RemoteIssue] = {}
+    claimed: set[int] = set()
+    keys = {wanted.key for wanted in desired.issues}
+    for wanted in desired.issues:
+        remote = snapshot.issue(wanted.issue_ref) if wanted.issue_ref else None
+        if remote is None or remote.number in claimed:
+            remote = by_key.get(wanted.key)
+        if remote is None:  # a renamed task whose key came from its title, with refs off
+            remote = next(
+                (
+                    r
+                    for k, r in by_key.items()
+                    if r.title == wanted.title and r.number not in claimed and k not in keys
+                ),
+                None,
+            )
+        if remote is not None and remote.number not in claimed:
+            matched[wanted.key] = remote
+            claimed.add(remote.number)
+    # managed issues no task claimed stay reachable for _removed under a marker-only key
+    for key, remote in by_key.items():
+        if remote.number not in claimed:
+            matched.setdefault(f"{_REMOVED}{key}", remote)
+    return matched
+
+
+def _create(build: _Builder, issue: DesiredIssue) -> None:
+    base = _base(issue.title, issue.description, issue.state, {})
+    body = m.build_body(
+        issue.description, issue.details, m.Marker(build.plan_path, issue.key, base)
+    )
+    build.add("creates", CreateIssue(issue, body))
+    relations = _relations(issue)
+    _links(build, issue, {})
+    if relations:
+        final = m.Marker(build.plan_path, issue.key, {**base, "rel": relations})
+        build.add(
+            "updates",
+            UpdateIssue(
+                issue.key,
+                0,
+                body=m.build_body(issue.description, issue.details, final),
+                why=("relations",),
+            ),
+        )
+    if build.config.mapping.issue_ref != "off" and not issue.derived:
+        build.add("refs", WriteRef(issue.key))
+
+
+def _links(build: _Builder, issue: DesiredIssue, recorded: dict[str, object]) -> None:
+    """Add the relations the plan wants and the marker does not record yet."""
+    if issue.parent and recorded.get("parent") != issue.parent:
+        build.add("links", Link(issue.parent, "sub-issue", issue.key))
+    done = recorded.get("blocked_by") or []
+    for blocker in issue.blocked_by:
+        if blocker not in done:  # type: ignore[operator]
+            build.add("links", Link(issue.key, "blocked-by", blocker))
+
+
+def _relations(issue: DesiredIssue) -> dict[str, object]:
+    relations: dict[str, object] = {}
+    if issue.parent:
+        relations["parent"] = issue.parent
+    if issue.blocked_by:
+        relations["blocked_by"] = sorted(issue.blocked_by)
+    return relations
+
+
+def _base(
+    title: str, description: str, state: RemoteState, rel: dict[str, object]
+) -> dict[str, object]:
+    base: dict[str, object] = {
+        "title": m.digest(title),
+        "description": m.digest(description),
+        "state": state.value,
+    }
+    if rel:
+        base["rel"] = rel
+    return base
+
+
+def _update(
+    build: _Builder,
+    plan: Plan,
+    issue: DesiredIssue,
+    remote: RemoteIssue,
+    milestones: dict[str, int],
+) -> None:
+    body = m.split_body(remote.body)
+    base = dict(body.marker.base) if body.marker and body.marker.key == issue.key else {}
+    policy = build.config.conflicts
+    text_policy = "plan-wins" if issue.derived else policy.text
+    title = merge(issue.title, remote.title, base.get("title"), text_policy, m.digest)
+    remote_description = body.description if body.description is not None else issue.description
+    description = merge(
+        issue.description, remote_description, base.get("description"), text_policy, m.digest
+    )
+    state = merge(
+        issue.state.value,
+        remote.state.value,
+        base.get("state"),
+        "plan-wins" if issue.derived else policy.state,
+        _identity,
+    )
+    title, description, state = (_directed(x, build.direction) for x in (title, description, state))
+    for name, merged, plan_value, remote_value in (
+        ("title", title, issue.title, remote.title),
+        ("description", description, issue.description, remote_description),
+        ("state", state, issue.state.value, remote.state.value),
+    ):
+        if merged.conflict:
+            build.add(
+                "conflicts", Conflict(issue.key, name, plan_value, remote_value, remote.number)
+            )
+    _pull(build, plan, issue, title, description, state)
+    relations = _relations(issue)
+    recorded = base.get("rel")
+    _links(build, issue, recorded if isinstance(recorded, dict) else {})
+    new_base = _new_base(base, title, description, state, relations)
+    new_body = m.build_body(
+        description.value, issue.details, m.Marker(build.plan_path, issue.key, new_base), body
+    )
+    why: list[str] = []
+    update = UpdateIssue(
+        issue.key,
+        remote.number,
+        title=title.value if title.push else None,
+        body=new_body if m.normalize(new_body) != m.normalize(remote.body) else None,
+        state=RemoteState(state.value) if state.push else None,
+        labels=_labels_for(issue, remote),
+        milestone=_milestone_for(issue, remote, milestones),
+        assignees=issue.assignees
+        if issue.assignees and set(issue.assignees) != set(remote.assignees)
+        else None,
+    )
+    for name in ("title", "body", "state", "labels", "milestone", "assignees"):
+        if getattr(update, name) is not None:
+            why.append(name)
+    if why:
+        build.add("updates", UpdateIssue(**{**update.__dict__, "why": tuple(why)}))
+    _ref(build, plan, issue, remote)
+
+
+def _directed(merged: Merged, direction: str) -> Merged:
+    """A one-way sync leaves the other side's change alone, and its base with it."""
+    if (direction == "push" and merged.pull) or (direction == "pull" and merged.push):
+        return Merged(merged.value, False, False, False, None)
+    return merged
+
+
+def _pull(
+    build: _Builder,
+    plan: Plan,
+    issue: DesiredIssue,
+    title: Merged,
+    description: Merged,
+    state: Merged,
+) -> None:
+    if issue.derived:
+        return
+    if title.pull:
+        build.add("plan_edits", PlanEdit(issue.key, Rename(issue.key, title.value), "title"))
+    if description.pull:
+        edit = SetDescription(issue.key, description.value)
+        build.add("plan_edits", PlanEdit(issue.key, edit, "description"))
+    if state.pull:
+        marker = {"open": " ", "done": "x", "skipped": build.config.mapping.skipped_marker}[
+            state.value
+        ]
+        build.add(
+            "plan_edits", PlanEdit(issue.key, SetMarker(issue.key, marker), f"state: {state.value}")
+        )
+
+
+def _new_base(
+    base: dict[str, object],
+    title: Merged,
+    description: Merged,
+    state: Merged,
+    rel: dict[str, object],
+) -> dict[str, object]:
+    new = dict(base)
+    for name, merged in (("title", title), ("description", description), ("state", state)):
+        if merged.base is not None:
+            new[name] = merged.base
+    if rel:
+        new["rel"] = rel
+    else:
+        new.pop("rel", None)
+    return new
+
+
+def _labels_for(issue: DesiredIssue, remote: RemoteIssue) -> tuple[str, ...] | None:
+    """Keep labels people added; set the ones plansync manages."""
+    managed = {issue.labels[0].lower()} if issue.labels else set()
+    kept = [
+        label
+        for label in remote.labels
+        if not label.lower().startswith(MANAGED_LABEL_PREFIXES) and label.lower() not in managed
+    ]
+    wanted = tuple(kept) + issue.labels
+    if {label.lower() for label in wanted} == {label.lower() for label in remote.labels}:
+        return None
+    return wanted
+
+
+def _milestone_for(issue: DesiredIssue, remote: RemoteIssue, numbers: dict[str, int]) -> str | None:
+    if issue.milestone is None:
+        return None
+    if numbers.get(issue.milestone) == remote.milestone and remote.milestone is not None:
+        return None
+    return issue.milestone
+
+
+def _ref(build: _Builder, plan: Plan, issue: DesiredIssue, remote: RemoteIssue) -> None:
+    if build.config.mapping.issue_ref == "off" or issue.derived:
+        return
+    item = plan.item(issue.key)
+    if item.issue_ref != ref_text(build.config.mapping.issue_ref, remote.number, remote.url):
+        build.add("refs", WriteRef(issue.key))
+
+
+def ref_text(style: str, number: int, url: str) -> str:
+    return f"[#{number}]({url})" if style == "link" and url else f"#{number}"
+
+
+def _removed(build: _Builder, matched: dict[str, RemoteIssue]) -> None:
+    for key, remote in matched.items():
+        if not key.startswith(_REMOVED) or remote.state is not RemoteState.OPEN:
+            continue
+        marker_key = key[len(_REMOVED) :]
+        comment = (
+            f"This task ({marker_key}) is no longer in `{build.plan_path}`, so plansync closed "
+            "it as not planned. Put it back in the plan to reopen it."
+        )
+        build.add("closes", CloseRemoved(marker_key, remote.number, remote.title, comment))

@@ -1,0 +1,223 @@
+"""GitHub through PyGithub: translate plansync's records to API calls and back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from github import Auth, Github, GithubException
+from github.Issue import Issue
+from github.Milestone import Milestone
+
+from plansync.engine.records import RemoteIssue, RemoteMilestone, RemoteState, Snapshot
+from plansync.errors import ProviderError
+
+LABEL_COLORS = {"priority: ": "d93f0b", "effort: ": "c5def5", "kind: ": "fbca04"}
+DEFAULT_COLOR = "0e8a16"
+
+
+class GitHubProvider:
+    """One repository. Keeps the PyGithub objects it has seen so writes need no extra reads."""
+
+    def __init__(self, base_url: str, repo: str, token: str, write_interval: float = 1.0) -> None:
+        # retry=None: PyGithub would retry a POST after a 5xx, and a create whose response
+        # was lost must be looked up, not repeated (plansync owns retrying).
+        self._client = Github(
+            base_url=base_url,
+            lazy=True,  # no request until data is needed: writes need no reads first
+            auth=Auth.Token(token),
+            per_page=100,
+            retry=None,
+            seconds_between_requests=None,
+            seconds_between_writes=write_interval or None,
+        )
+        self._repo = self._client.get_repo(repo)
+        self._issues: dict[int, Issue] = {}
+        self._milestones: dict[int, Milestone] = {}
+
+    def snapshot(self, label: str) -> Snapshot:
+        with _errors("list issues"):
+            listed = self._repo.get_issues(state="all", labels=[label])
+            issues = [issue for issue in listed if not _is_pull_request(issue)]
+            milestones = list(self._repo.get_milestones(state="all"))
+            labels = [lab.name for lab in self._repo.get_labels()]
+        self._issues.update({issue.number: issue for issue in issues})
+        self._milestones.update({ms.number: ms for ms in milestones})
+        return Snapshot(
+            issues=tuple(_issue(i) for i in issues),
+            milestones=tuple(_milestone(ms) for ms in milestones),
+            labels=tuple(labels),
+        )
+
+    def issue(self, number: int) -> RemoteIssue | None:
+        try:
+            found = self._repo.get_issue(number)
+        except GithubException as error:
+            if error.status in (404, 410):
+                return None
+            raise _provider_error("read an issue", error) from None
+        if _is_pull_request(found):
+            return None
+        self._issues[number] = found
+        return _issue(found)
+
+    def create_label(self, name: str) -> None:
+        color = next((c for p, c in LABEL_COLORS.items() if name.startswith(p)), DEFAULT_COLOR)
+        with _errors("create a label", ok_if_exists=True):
+            self._repo.create_label(name, color)
+
+    def create_milestone(self, title: str, description: str) -> RemoteMilestone:
+        with _errors("create a milestone"):
+            created = self._repo.create_milestone(title, description=description)
+        self._milestones[created.number] = created
+        return _milestone(created)
+
+    def update_milestone(self, number: int, title: str, description: str) -> None:
+        with _errors("update a milestone"):
+            self._milestone_object(number).edit(title, description=description)
+
+    def create_issue(
+        self,
+        title: str,
+        body: str,
+        labels: tuple[str, ...],
+        milestone: int | None,
+        assignees: tuple[str, ...],
+    ) -> RemoteIssue:
+        arguments: dict[str, Any] = {"title": title, "body": body, "labels": list(labels)}
+        if milestone is not None:
+            arguments["milestone"] = self._milestone_object(milestone)
+        if assignees:
+            arguments["assignees"] = list(assignees)
+        with _errors("create an issue"):
+            created = self._repo.create_issue(**arguments)
+        self._issues[created.number] = created
+        return _issue(created)
+
+    def update_issue(
+        self,
+        number: int,
+        *,
+        title: str | None = None,
+        body: str | None = None,
+        state: RemoteState | None = None,
+        labels: tuple[str, ...] | None = None,
+        milestone: int | None = None,
+        assignees: tuple[str, ...] | None = None,
+    ) -> RemoteIssue:
+        arguments: dict[str, Any] = {}
+        if title is not None:
+            arguments["title"] = title
+        if body is not None:
+            arguments["body"] = body
+        if state is not None:
+            arguments["state"] = "open" if state is RemoteState.OPEN else "closed"
+            arguments["state_reason"] = {
+                RemoteState.OPEN: "reopened",
+                RemoteState.DONE: "completed",
+                RemoteState.SKIPPED: "not_planned",
+            }[state]
+        if labels is not None:
+            arguments["labels"] = list(labels)
+        if milestone is not None:
+            arguments["milestone"] = self._milestone_object(milestone)
+        if assignees is not None:
+            arguments["assignees"] = list(assignees)
+        issue = self._issue_object(number)
+        with _errors("update an issue"):
+            issue.edit(**arguments)
+        return _issue(issue)
+
+    def comment(self, number: int, text: str) -> None:
+        with _errors("comment on an issue"):
+            self._issue_object(number).create_comment(text)
+
+    def add_sub_issue(self, parent: RemoteIssue, child: RemoteIssue) -> None:
+        with _errors("add a sub-issue", ok_if_exists=True):
+            self._issue_object(parent.number).add_sub_issue(child.id)
+
+    def add_blocked_by(self, issue: RemoteIssue, blocker: RemoteIssue) -> None:
+        with _errors("add a blocked-by relation", ok_if_exists=True):
+            self._issue_object(issue.number).add_blocked_by(self._issue_object(blocker.number))
+
+    def _issue_object(self, number: int) -> Issue:
+        if number not in self._issues:
+            self._issues[number] = self._repo.get_issue(number)
+        return self._issues[number]
+
+    def _milestone_object(self, number: int) -> Milestone:
+        if number not in self._milestones:
+            self._milestones[number] = self._repo.get_milestone(number)
+        return self._milestones[number]
+
+
+def _is_pull_request(issue: Issue) -> bool:
+    # Not `issue.pull_request`: the listing omits that key for plain issues, and PyGithub
+    # would fetch every issue again to look for it.
+    return "/pull/" in (issue.html_url or "")
+
+
+def _issue(issue: Issue) -> RemoteIssue:
+    if issue.state == "open":
+        state = RemoteState.OPEN
+    else:
+        state = RemoteState.SKIPPED if issue.state_reason == "not_planned" else RemoteState.DONE
+    return RemoteIssue(
+        number=issue.number,
+        id=issue.id,
+        title=issue.title or "",
+        body=issue.body or "",
+        state=state,
+        labels=tuple(label.name for label in issue.labels),
+        milestone=issue.milestone.number if issue.milestone else None,
+        assignees=tuple(user.login for user in issue.assignees),
+        url=issue.html_url or "",
+    )
+
+
+def _milestone(milestone: Milestone) -> RemoteMilestone:
+    due = milestone.due_on.date().isoformat() if milestone.due_on else None
+    return RemoteMilestone(
+        number=milestone.number,
+        title=milestone.title,
+        description=milestone.description or "",
+        due_on=due,
+        open=milestone.state == "open",
+    )
+
+
+class _errors:
+    """Turn PyGithub's exceptions into one clear ProviderError (never showing a token)."""
+
+    def __init__(self, doing: str, ok_if_exists: bool = False) -> None:
+        self.doing = doing
+        self.ok_if_exists = ok_if_exists
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: object, error: BaseException | None, trace: object) -> bool:
+        if not isinstance(error, GithubException):
+            return False
+        if self.ok_if_exists and error.status == 422 and _already_exists(error):
+            return True
+        raise _provider_error(self.doing, error) from None
+
+
+def _already_exists(error: GithubException) -> bool:
+    text = str(error.data).lower()
+    return "already_exists" in text or "already exists" in text or "duplicate" in text
+
+
+def _provider_error(doing: str, error: GithubException) -> ProviderError:
+    message = error.data.get("message") if isinstance(error.data, dict) else None
+    if error.status == 401:
+        return ProviderError(
+            "GitHub refused the token (401 Bad credentials)",
+            "check that the token is valid and has access to the repository",
+        )
+    if error.status == 404:
+        return ProviderError(
+            f"GitHub could not {doing}: not found (404)",
+            "check the repository name and that the token can see it",
+        )
+    return ProviderError(f"GitHub could not {doing}: {error.status} {message or ''}".rstrip())

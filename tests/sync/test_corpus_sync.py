@@ -1,0 +1,68 @@
+"""First sync of every real plan in the shared corpus, then a re-sync that writes nothing."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from plansync.config import Config
+from plansync.engine.desired import desired_state
+from plansync.plan import parse_plan
+from plansync.providers.github import GitHubProvider
+from plansync.sandbox import Sandbox
+from plansync.sync import apply, compute
+from tests.conftest import shared_dir
+
+CORPUS = shared_dir() / "corpus" / "plans"
+FILES = sorted(CORPUS.glob("*.md")) if CORPUS.is_dir() else []
+
+
+@pytest.fixture(scope="module")
+def sandbox():  # type: ignore[no-untyped-def]
+    with Sandbox() as server:
+        # Rate limits are the resilience layer's business; here they would only slow us.
+        server.set_limits(rate_limit=10**9, content_per_minute=10**9, content_per_hour=10**9)
+        yield server
+
+
+@pytest.mark.parametrize("source", FILES, ids=lambda p: p.name)
+def test_corpus_plan_syncs_and_resyncs_with_zero_writes(
+    sandbox: Sandbox, source: Path, tmp_path: Path
+) -> None:
+    (tmp_path / ".git").mkdir()
+    plan_path = tmp_path / source.name
+    shutil.copy(source, plan_path)
+    repo = f"corpus/{source.stem[:40]}"
+    config = Config(
+        provider="github",
+        repo=repo,
+        base_url=sandbox.github_url,
+        token_env="GITHUB_TOKEN",
+        plans=(str(plan_path),),
+    )
+    provider = GitHubProvider(config.base_url, repo, sandbox.token, 0)
+    plan, changes = compute(config, str(plan_path), provider)
+    apply(config, str(plan_path), plan, changes, provider)
+
+    wanted = desired_state(parse_plan(source.read_text(encoding="utf-8")), config.mapping)
+    client_repo = sandbox.github_client().get_repo(repo)
+    issues = list(client_repo.get_issues(state="all"))
+    tasks = [i for i in wanted.issues if not i.derived]
+    assert len(issues) == len(wanted.issues)
+    assert sorted(i.title for i in issues) == sorted(w.title for w in wanted.issues)
+    assert len(list(client_repo.get_milestones(state="all"))) == len(wanted.milestones)
+    blocked = sum(len(w.blocked_by) for w in tasks)
+    assert sum(i.issue_dependencies_summary.total_blocked_by for i in issues) == blocked
+
+    before = sandbox.stats()["writes"]
+    again = compute(
+        config, str(plan_path), GitHubProvider(config.base_url, repo, sandbox.token, 0)
+    )[1]
+    assert again.in_sync, again
+    assert sandbox.stats()["writes"] == before
+    text = plan_path.read_text(encoding="utf-8")
+    assert parse_plan(text).items and all(
+        i.issue_ref for i in parse_plan(text).items if i.kind.value == "task"
+    )
