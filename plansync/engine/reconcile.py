@@ -7,7 +7,7 @@ three-way merge; the rest (labels, milestone, details, relations) follow the pla
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from plansync.config import Config
 from plansync.engine import marker as m
@@ -253,7 +253,6 @@ def _update(
     new_body = m.build_body(
         description.value, issue.details, m.Marker(build.plan_path, issue.key, new_base), body
     )
-    why: list[str] = []
     update = UpdateIssue(
         issue.key,
         remote.number,
@@ -266,12 +265,23 @@ def _update(
         if issue.assignees and set(issue.assignees) != set(remote.assignees)
         else None,
     )
-    for name in ("title", "body", "state", "labels", "milestone", "assignees"):
-        if getattr(update, name) is not None:
-            why.append(name)
+    why = _why(update, description.push, m.normalize(issue.details) != body.details, remote)
     if why:
-        build.add("updates", UpdateIssue(**{**update.__dict__, "why": tuple(why)}))
+        build.add("updates", replace(update, why=why))
     _ref(build, plan, issue, remote)
+
+
+def _why(update: UpdateIssue, description: bool, details: bool, remote: RemoteIssue) -> tuple[str, ...]:
+    """What a person would call each change, in the order they would read them."""
+    why = ["title"] if update.title is not None else []
+    if update.body is not None:
+        why += ["description"] if description else []
+        why += ["details"] if details else []
+        why += [] if description or details else ["sync record"]
+    if update.state is not None:
+        why.append(f"state: {remote.state.value} -> {update.state.value}")
+    why += [name for name in ("labels", "milestone", "assignees") if getattr(update, name) is not None]
+    return tuple(why)
 
 
 def _directed(merged: Merged, direction: str) -> Merged:
