@@ -54,11 +54,13 @@ def desired_state(plan: Plan, mapping: Mapping_) -> Desired:
     synced = [item for item in plan.items if _is_issue(item, mapping)]
     keys = {item.key for item in synced}
     milestones: dict[str, DesiredMilestone] = {}
+    by_title: dict[str, Section] = {}  # milestone titles are unique on the service
     issues: list[DesiredIssue] = []
     for item in synced:
         phase = _phase_of(item, sections)
-        if phase is not None and phase.key not in milestones:
-            milestones[phase.key] = DesiredMilestone(phase.key, phase.title, "")
+        if phase is not None:
+            phase = by_title.setdefault(phase.title.lower(), phase)
+            milestones.setdefault(phase.key, DesiredMilestone(phase.key, phase.title, ""))
         issues.append(_issue(item, mapping, phase, keys))
     if mapping.checklists == "tracking":
         issues.extend(_tracking_issues(plan, mapping, sections))
