@@ -26,8 +26,13 @@ def run_demo(source: Path, workdir: Path | None, echo: Callable[[str], None]) ->
     plan_path = workdir / "plan.md"
     shutil.copy(source, plan_path)
     with Sandbox() as sandbox:
-        config = Config(provider="github", repo=REPO, base_url=sandbox.github_url,
-                        token_env="GITHUB_TOKEN", plans=(str(plan_path),))
+        config = Config(
+            provider="github",
+            repo=REPO,
+            base_url=sandbox.github_url,
+            token_env="GITHUB_TOKEN",
+            plans=(str(plan_path),),
+        )
         provider = GitHubProvider(config.base_url, REPO, sandbox.token, write_interval=0)
         where = f"the sandbox's GitHub repository {REPO}"
 
@@ -37,7 +42,13 @@ def run_demo(source: Path, workdir: Path | None, echo: Callable[[str], None]) ->
             echo(f"\n== {title}\n")
             echo(report.describe(changes, where, plan_path.name))
             if write and not changes.in_sync:
-                echo(report.done(apply(config, str(plan_path), plan, changes, provider), changes, plan_path.name))
+                echo(
+                    report.done(
+                        apply(config, str(plan_path), plan, changes, provider),
+                        changes,
+                        plan_path.name,
+                    )
+                )
             stats = sandbox.stats()
             echo(f"   ({stats['requests']} API requests, {stats['writes']} writes)")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from plansync.config import Mapping_
 from plansync.engine.records import RemoteState
@@ -62,6 +62,8 @@ def desired_state(plan: Plan, mapping: Mapping_) -> Desired:
             phase = by_title.setdefault(phase.title.lower(), phase)
             milestones.setdefault(phase.key, DesiredMilestone(phase.key, phase.title, ""))
         issues.append(_issue(item, mapping, phase, keys))
+    if mapping.nested == "task-list":
+        issues = _with_task_lists(plan, issues)
     if mapping.checklists == "tracking":
         issues.extend(_tracking_issues(plan, mapping, sections))
     milestones = {
@@ -103,6 +105,19 @@ def _issue(item: Item, mapping: Mapping_, phase: Section | None, keys: set[str])
         blocked_by=tuple(d for d in item.dependencies if d in keys and d != item.key),
         issue_ref=ref_number(item.issue_ref),
     )
+
+
+def _with_task_lists(plan: Plan, issues: list[DesiredIssue]) -> list[DesiredIssue]:
+    """Nested tasks listed in their parent's body instead of linked as sub-issues."""
+    result = []
+    for issue in issues:
+        children = plan.children(issue.key)
+        if children:
+            lines = [f"- [{'x' if c.checked else ' '}] {c.title} ({c.key})" for c in children]
+            extra = "**Sub-tasks:**\n\n" + "\n".join(lines)
+            issue = replace(issue, details=f"{issue.details}\n\n{extra}".strip())
+        result.append(issue)
+    return result
 
 
 def labels_for(item: Item, mapping: Mapping_) -> tuple[str, ...]:
@@ -172,6 +187,13 @@ def _tracking_issues(
             )
         )
     return issues
+
+
+def _tracking_labels(item: Item, mapping: Mapping_) -> tuple[str, ...]:
+    labels = [mapping.label] if mapping.label else []
+    if "kind" in mapping.extra_labels:
+        labels.append(f"kind: {item.category.value.replace('_', '-')}")
+    return tuple(labels)
 
 
 def _owner(item: Item) -> str:

@@ -271,7 +271,9 @@ def _update(
     _ref(build, plan, issue, remote)
 
 
-def _why(update: UpdateIssue, description: bool, details: bool, remote: RemoteIssue) -> tuple[str, ...]:
+def _why(
+    update: UpdateIssue, description: bool, details: bool, remote: RemoteIssue
+) -> tuple[str, ...]:
     """What a person would call each change, in the order they would read them."""
     why = ["title"] if update.title is not None else []
     if update.body is not None:
@@ -280,7 +282,9 @@ def _why(update: UpdateIssue, description: bool, details: bool, remote: RemoteIs
         why += [] if description or details else ["sync record"]
     if update.state is not None:
         why.append(f"state: {remote.state.value} -> {update.state.value}")
-    why += [name for name in ("labels", "milestone", "assignees") if getattr(update, name) is not None]
+    why += [
+        name for name in ("labels", "milestone", "assignees") if getattr(update, name) is not None
+    ]
     return tuple(why)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import requests
 from github import Auth, Github, GithubException
 from github.Issue import Issue
 from github.Milestone import Milestone
@@ -51,11 +52,12 @@ class GitHubProvider:
     def issue(self, number: int) -> RemoteIssue | None:
         try:
             found = self._repo.get_issue(number)
+            pull_request = _is_pull_request(found)  # the first attribute read fetches it
         except GithubException as error:
             if error.status in (404, 410):
                 return None
             raise _provider_error("read an issue", error) from None
-        if _is_pull_request(found):
+        if pull_request:
             return None
         self._issues[number] = found
         return _issue(found)
@@ -196,6 +198,11 @@ class _errors:
         return None
 
     def __exit__(self, kind: object, error: BaseException | None, trace: object) -> bool:
+        if isinstance(error, requests.RequestException):
+            raise ProviderError(
+                f"cannot reach GitHub to {self.doing}: {type(error).__name__}",
+                "check --base-url and the network",
+            ) from None
         if not isinstance(error, GithubException):
             return False
         if self.ok_if_exists and error.status == 422 and _already_exists(error):
