@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from plansync.config import Config
-from plansync.engine.changes import SyncPlan, UpdateIssue
+from plansync.engine.changes import SyncPlan, UpdateIssue, UpdateMilestone
 from plansync.engine.desired import ref_number
 from plansync.engine.reconcile import reconcile, ref_text
 from plansync.engine.records import RemoteIssue, RemoteState, Snapshot
@@ -110,14 +110,15 @@ def _remote(
         provider.create_label(label.name)
         outcome.count("labels created")
     for change in changes.milestones:
-        if hasattr(change, "number"):
-            provider.update_milestone(change.number, change.title, change.description)
+        if isinstance(change, UpdateMilestone):
+            provider.update_milestone(
+                change.number, change.title, change.description, change.due_on
+            )
             milestones[change.key] = change.number
             outcome.count("milestones updated")
         else:
-            milestones[change.key] = provider.create_milestone(
-                change.title, change.description
-            ).number
+            created = provider.create_milestone(change.title, change.description, change.due_on)
+            milestones[change.key] = created.number
             outcome.count("milestones created")
     for create in changes.creates:
         wanted = create.issue

@@ -20,6 +20,7 @@ class CreateMilestone:
     key: str
     title: str
     description: str  # with its marker
+    due_on: str | None = None
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class UpdateMilestone:
     number: int
     title: str
     description: str
+    due_on: str | None = None
 
 
 @dataclass(frozen=True)

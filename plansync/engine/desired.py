@@ -15,6 +15,7 @@ class DesiredMilestone:
     key: str  # the section's key ("Phase 2")
     title: str
     description: str
+    due_on: str | None = None  # YYYY-MM-DD
 
 
 @dataclass(frozen=True)
@@ -60,14 +61,16 @@ def desired_state(plan: Plan, mapping: Mapping_) -> Desired:
         phase = _phase_of(item, sections)
         if phase is not None:
             phase = by_title.setdefault(phase.title.lower(), phase)
-            milestones.setdefault(phase.key, DesiredMilestone(phase.key, phase.title, ""))
+            milestones.setdefault(
+                phase.key, DesiredMilestone(phase.key, phase.title, "", phase.due)
+            )
         issues.append(_issue(item, mapping, phase, keys))
     if mapping.nested == "task-list":
         issues = _with_task_lists(plan, issues)
     if mapping.checklists == "tracking":
         issues.extend(_tracking_issues(plan, mapping, sections))
     milestones = {
-        key: DesiredMilestone(key, m.title, _milestone_description(plan, sections[key]))
+        key: replace(m, description=_milestone_description(plan, sections[key]))
         for key, m in milestones.items()
     }
     labels = sorted({label for issue in issues for label in issue.labels})

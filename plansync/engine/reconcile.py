@@ -104,15 +104,19 @@ def _milestones(build: _Builder, desired: Desired) -> dict[str, int]:
         description = f"{wanted.description}\n\n{marker}".strip()
         found = _find_milestone(build, wanted.key, wanted.title)
         if found is None:
-            build.add("milestones", CreateMilestone(wanted.key, wanted.title, description))
+            create = CreateMilestone(wanted.key, wanted.title, description, wanted.due_on)
+            build.add("milestones", create)
             continue
         numbers[wanted.key] = found.number
-        if found.title != wanted.title or m.normalize(found.description) != m.normalize(
-            description
+        if (
+            found.title != wanted.title
+            or m.normalize(found.description) != m.normalize(description)
+            or (wanted.due_on is not None and found.due_on != wanted.due_on)
         ):
-            build.add(
-                "milestones", UpdateMilestone(wanted.key, found.number, wanted.title, description)
+            update = UpdateMilestone(
+                wanted.key, found.number, wanted.title, description, wanted.due_on
             )
+            build.add("milestones", update)
     return numbers
 
 

@@ -92,6 +92,8 @@ class Section:
     parent: str | None
     is_phase: bool
     category: Category  # what its checkbox items are, unless they say otherwise
+    fields: Mapping[str, str] = field(default_factory=dict)  # its "**Key:** value" lines
+    due: str | None = None  # YYYY-MM-DD, from a Due/Deadline line or "(due ...)" in the title
 
 
 @dataclass(frozen=True)

@@ -56,7 +56,7 @@ def parse_plan(text: str, path: str | None = None) -> Plan:
         if line.kind is Kind.PROSE or line.opens_code:  # code inside a fence belongs to it
             _close_blocks(stack, line.indent)
             if not stack:
-                _read_doc_field(line, metadata, sections.in_preamble)
+                _read_doc_field(line, metadata, sections)
         if stack:
             stack[-1].attach(line)
     items = _build_items(text, drafts)
@@ -66,7 +66,7 @@ def parse_plan(text: str, path: str | None = None) -> Plan:
         title=title,
         format=_detect_format(items),
         metadata=metadata,
-        sections=tuple(sections.sections),
+        sections=sections.finish(),
         items=items,
         path=path,
     )
@@ -78,11 +78,15 @@ def _close_blocks(stack: list[_Draft], indent: int) -> None:
         stack.pop()
 
 
-def _read_doc_field(line: Line, metadata: dict[str, str], in_preamble: bool) -> None:
+def _read_doc_field(line: Line, metadata: dict[str, str], sections: SectionBuilder) -> None:
     content = line.content.strip()
-    match = _DOC_FIELD.match(content) or (_PREAMBLE_FIELD.match(content) if in_preamble else None)
-    if match:
-        metadata[match["key"].strip()] = match["value"]
+    match = _DOC_FIELD.match(content) or _PREAMBLE_FIELD.match(content)
+    if match is None:
+        return
+    key, value = match["key"].strip(), match["value"]
+    if sections.in_preamble or content.startswith("**"):
+        metadata[key] = value
+    sections.note(key, value)
 
 
 def _build_items(text: str, drafts: list[_Draft]) -> tuple[Item, ...]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from plansync.plan.fields import slugify
 from plansync.plan.model import Category, Section
@@ -35,6 +36,19 @@ _CATEGORIES = (
 )
 
 
+_DUE_KEYS = ("due", "due date", "deadline", "target date", "target")
+_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+_DUE_IN_TITLE = re.compile(r"\b(?:due|deadline|by)\b[ :]*(?P<date>\d{4}-\d{2}-\d{2})", re.I)
+
+
+def _due(title: str, fields: dict[str, str]) -> str | None:
+    for key in _DUE_KEYS:
+        if key in fields and (date := _DATE.search(fields[key])):
+            return date.group(0)
+    in_title = _DUE_IN_TITLE.search(title)
+    return in_title.group("date") if in_title else None
+
+
 def _clean(text: str) -> str:
     return text.strip().strip("#").strip()
 
@@ -49,6 +63,7 @@ class SectionBuilder:
         self.in_preamble = True  # before the first heading, or between the title and the next
         self._path: list[Section] = []
         self._keys: set[str] = set()
+        self._fields: dict[str, dict[str, str]] = {}
 
     def add(self, line: Line) -> None:
         title = _clean(line.heading_text)
@@ -74,6 +89,18 @@ class SectionBuilder:
         self.sections.append(section)
         self._path.append(section)
         self.current = section
+
+    def note(self, key: str, value: str) -> None:
+        """A `Key: value` line under the current heading, outside any item."""
+        if self.current is not None:
+            self._fields.setdefault(self.current.key, {}).setdefault(key.lower(), value)
+
+    def finish(self) -> tuple[Section, ...]:
+        return tuple(self._complete(section) for section in self.sections)
+
+    def _complete(self, section: Section) -> Section:
+        fields = self._fields.get(section.key, {})
+        return replace(section, fields=fields, due=_due(section.title, fields))
 
     def _category(self, title: str, is_phase: bool, parent: Section | None) -> Category:
         if is_phase:

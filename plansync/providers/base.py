@@ -24,9 +24,15 @@ class Provider(Protocol):
 
     def create_label(self, name: str) -> None: ...
 
-    def create_milestone(self, title: str, description: str) -> RemoteMilestone: ...
+    def create_milestone(
+        self, title: str, description: str, due_on: str | None = None
+    ) -> RemoteMilestone:
+        """`due_on` is YYYY-MM-DD or None (no due date)."""
+        ...
 
-    def update_milestone(self, number: int, title: str, description: str) -> None: ...
+    def update_milestone(
+        self, number: int, title: str, description: str, due_on: str | None = None
+    ) -> None: ...
 
     def create_issue(
         self,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import requests
@@ -67,15 +68,21 @@ class GitHubProvider:
         with _errors("create a label", ok_if_exists=True):
             self._repo.create_label(name, color)
 
-    def create_milestone(self, title: str, description: str) -> RemoteMilestone:
+    def create_milestone(
+        self, title: str, description: str, due_on: str | None = None
+    ) -> RemoteMilestone:
+        extra: dict[str, Any] = {"due_on": date.fromisoformat(due_on)} if due_on else {}
         with _errors("create a milestone"):
-            created = self._repo.create_milestone(title, description=description)
+            created = self._repo.create_milestone(title, description=description, **extra)
         self._milestones[created.number] = created
         return _milestone(created)
 
-    def update_milestone(self, number: int, title: str, description: str) -> None:
+    def update_milestone(
+        self, number: int, title: str, description: str, due_on: str | None = None
+    ) -> None:
+        extra: dict[str, Any] = {"due_on": date.fromisoformat(due_on)} if due_on else {}
         with _errors("update a milestone"):
-            self._milestone_object(number).edit(title, description=description)
+            self._milestone_object(number).edit(title, description=description, **extra)
 
     def create_issue(
         self,

@@ -276,3 +276,23 @@ def test_anything_is_a_plan() -> None:
         plan = parse_plan(text)
         assert plan.text == text
     assert parse_plan("\ufeff# BOM title\n").title == "BOM title"
+
+
+def test_section_fields_and_due_dates() -> None:
+    plan = plan_of(
+        """
+        # Plan
+        ### Phase 1: Setup (due 2026-12-01)
+        - [ ] a
+        ### Phase 2: Build
+        **Due:** 2027-01-15
+        Deadline: 2027-02-01
+        - [ ] b
+        ### Phase 3: Ship
+        """
+    )
+    phases = {s.key: s for s in plan.sections}
+    assert phases["Phase 1"].due == "2026-12-01"
+    assert phases["Phase 2"].due == "2027-01-15"
+    assert dict(phases["Phase 2"].fields) == {"due": "2027-01-15", "deadline": "2027-02-01"}
+    assert phases["Phase 3"].due is None

@@ -165,3 +165,18 @@ def test_renamed_renumbered_and_moved_tasks_keep_their_issue(world: World) -> No
     assert '"key":"Task 10"' in issue.body
     assert len(list(world.repo().get_issues(state="all"))) == 14
     assert world.plan().in_sync
+
+
+def test_milestone_due_dates_come_from_the_plan(world: World) -> None:
+    world.edit(
+        "### Phase 2: Backend Implementation\n",
+        "### Phase 2: Backend Implementation\n\n**Due:** 2026-12-11\n",
+    )
+    world.sync()
+    milestone = issue_of(world, "Task 3").milestone
+    assert milestone.due_on.date().isoformat() == "2026-12-11"
+    assert "Completion criteria:" in milestone.description
+    world.edit("**Due:** 2026-12-11", "**Due:** 2026-12-18")
+    world.sync()
+    assert issue_of(world, "Task 3").milestone.due_on.date().isoformat() == "2026-12-18"
+    assert world.plan().in_sync
