@@ -11,7 +11,7 @@ from plansync.engine.changes import (
     SyncPlan,
     UpdateMilestone,
 )
-from plansync.plan.write import Rename, SetDescription, SetMarker
+from plansync.plan.write import AddItem, Rename, SetDescription, SetMarker
 from plansync.sync import Outcome
 
 _SYMBOLS = {
@@ -99,6 +99,8 @@ def _edit_text(edit: object) -> str:
         return f"rename to {edit.title!r}"
     if isinstance(edit, SetDescription):
         return "replace the description with the issue's"
+    if isinstance(edit, AddItem):
+        return f"add {edit.title!r} ({edit.ref}) to {edit.section or 'the end'}"
     return "edit"
 
 

@@ -117,8 +117,8 @@ def _remote(
             milestones[change.key] = change.number
             outcome.count("milestones updated")
         else:
-            created = provider.create_milestone(change.title, change.description, change.due_on)
-            milestones[change.key] = created.number
+            milestone = provider.create_milestone(change.title, change.description, change.due_on)
+            milestones[change.key] = milestone.number
             outcome.count("milestones created")
     for create in changes.creates:
         wanted = create.issue

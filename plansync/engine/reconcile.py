@@ -24,11 +24,12 @@ from plansync.engine.changes import (
     UpdateMilestone,
     WriteRef,
 )
-from plansync.engine.desired import Desired, DesiredIssue, desired_state
+from plansync.engine.desired import Desired, DesiredIssue, desired_state, ref_number
 from plansync.engine.merge import Merged, merge
 from plansync.engine.records import RemoteIssue, RemoteState, Snapshot
 from plansync.plan.model import Plan
-from plansync.plan.write import Rename, SetDescription, SetMarker
+from plansync.plan.parse import parse_plan
+from plansync.plan.write import AddItem, Rename, SetDescription, SetMarker, apply_edits
 
 MANAGED_LABEL_PREFIXES = ("priority: ", "effort: ", "kind: ")
 _REMOVED = "\0removed\0"  # prefix of keys for managed issues no task claims
@@ -68,6 +69,8 @@ def reconcile(
         else:
             _update(build, plan, issue, remote, milestone_numbers)
     _removed(build, matched)
+    if config.mapping.import_issues and direction != "push":
+        _import(build, plan, desired, matched, milestone_numbers)
     c = build.changes
     if direction == "pull":  # the plan only: keep the edits, drop every remote write
         c = {kind: c[kind] for kind in ("plan_edits", "refs", "conflicts") if kind in c}
@@ -385,3 +388,47 @@ def _removed(build: _Builder, matched: dict[str, RemoteIssue]) -> None:
             "it as not planned. Put it back in the plan to reopen it."
         )
         build.add("closes", CloseRemoved(marker_key, remote.number, remote.title, comment))
+
+
+def _import(
+    build: _Builder,
+    plan: Plan,
+    desired: Desired,
+    matched: dict[str, RemoteIssue],
+    milestones: dict[str, int],
+) -> None:
+    """Issues made on the service with the plan's label join the plan, under their phase."""
+    claimed = {issue.number for issue in matched.values()}
+    referenced = {wanted.issue_ref for wanted in desired.issues if wanted.issue_ref}
+    phases = {number: key for key, number in milestones.items()}
+    fallback = desired.milestones[-1].key if desired.milestones else None
+    style = build.config.mapping.issue_ref
+    new = [
+        issue
+        for issue in build.snapshot.issues
+        if issue.number not in claimed | referenced and m.parse_marker(issue.body) is None
+    ]
+    if not new:
+        return
+    adds = {
+        issue.number: AddItem(
+            phases.get(issue.milestone or 0, fallback),
+            issue.title,
+            _MARKERS[issue.state.value]
+            if issue.state.value != "skipped"
+            else build.config.mapping.skipped_marker,
+            ref_text("number" if style == "off" else style, issue.number, issue.url),
+        )
+        for issue in new
+    }
+    grown = parse_plan(apply_edits(plan, list(adds.values())), plan.path)
+    wanted = {issue.key: issue for issue in desired_state(grown, build.config.mapping).issues}
+    for issue in new:
+        item = next(i for i in grown.items if ref_number(i.issue_ref) == issue.number)
+        build.add(
+            "plan_edits", PlanEdit(item.key, adds[issue.number], f"import issue #{issue.number}")
+        )
+        _update(build, grown, wanted[item.key], issue, milestones)
+
+
+_MARKERS = {"open": " ", "done": "x"}

@@ -49,7 +49,17 @@ class SetDescription:
     text: str
 
 
-Edit = SetMarker | Rename | SetIssueRef | SetDescription
+@dataclass(frozen=True)
+class AddItem:
+    """Append a new checkbox line at the end of a section (None: the end of the file)."""
+
+    section: str | None
+    title: str
+    marker: str = " "
+    ref: str | None = None
+
+
+Edit = SetMarker | Rename | SetIssueRef | SetDescription | AddItem
 
 
 @dataclass(frozen=True)
@@ -86,6 +96,8 @@ def _target(plan: Plan, key: str) -> Item:
 
 
 def _replacement(plan: Plan, edit: Edit) -> _Replacement:
+    if isinstance(edit, AddItem):
+        return _add_item(plan, edit)
     item = _target(plan, edit.key)
     anchors = item.anchors
     assert anchors is not None, "items from parse_plan always carry anchors"
@@ -140,3 +152,39 @@ def _description(plan: Plan, item: Item, text: str) -> _Replacement:
 def _dominant_newline(text: str) -> str:
     crlf = text.count("\r\n")
     return "\r\n" if crlf and crlf * 2 >= text.count("\n") else "\n"
+
+
+def _add_item(plan: Plan, edit: AddItem) -> _Replacement:
+    title = " ".join(edit.title.split())
+    if not title or len(edit.marker) != 1 or edit.marker in "]\r\n":
+        raise PlanEditError(f"cannot add an item titled {edit.title!r}")
+    ref = f" ({edit.ref})" if edit.ref else ""
+    newline = _dominant_newline(plan.text)
+    at = _section_end(plan, edit.section)
+    before = plan.text[:at]
+    lead = "" if not before or before.endswith(("\n", "\r")) else newline
+    last_line = before.rstrip("\r\n").rsplit("\n", 1)[-1]
+    if last_line.strip() and not last_line.lstrip().startswith(("- [", "* [", "+ [")):
+        lead += newline  # a list right after a paragraph needs a blank line
+    tail = newline if at < len(plan.text) or plan.text.endswith("\n") else ""
+    return _Replacement(Span(at, at), f"{lead}- [{edit.marker}] {title}{ref}{tail}")
+
+
+def _section_end(plan: Plan, key: str | None) -> int:
+    """Offset just past the last non-blank line of a section and its subsections."""
+    sections = list(plan.sections)
+    found = next((i for i, s in enumerate(sections) if s.key == key), None)
+    if found is None:
+        end_line = len(plan.text.split("\n")) + 1
+    else:
+        level = sections[found].level
+        later = (s.line for s in sections[found + 1 :] if s.level <= level)
+        end_line = next(later, len(plan.text.split("\n")) + 1)
+    lines = plan.text.split("\n")
+    last = end_line - 2  # index of the line before the next heading
+    while last > 0 and not lines[last].strip():
+        last -= 1
+    if last < 0 or (found is not None and last + 1 < sections[found].line):
+        last = sections[found].line - 1 if found is not None else len(lines) - 1
+    offset = sum(len(line) + 1 for line in lines[: last + 1])
+    return min(offset, len(plan.text))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -180,3 +181,30 @@ def test_milestone_due_dates_come_from_the_plan(world: World) -> None:
     world.sync()
     assert issue_of(world, "Task 3").milestone.due_on.date().isoformat() == "2026-12-18"
     assert world.plan().in_sync
+
+
+def test_issues_made_on_github_join_the_plan_when_asked(world: World) -> None:
+    world.config = replace(world.config, mapping=replace(world.config.mapping, import_issues=True))
+    world.sync()
+    repo = world.repo()
+    milestone = issue_of(world, "Task 4").milestone
+    made = repo.create_issue(
+        "Audit log for invitations",
+        body="Someone asked for this.",
+        labels=["plan"],
+        milestone=milestone,
+    )
+    unlabelled = repo.create_issue("Not for the plan")
+    world.sync()
+    text = world.text()
+    assert f"- [ ] Audit log for invitations (#{made.number})" in text
+    assert text.index("Audit log for invitations") < text.index("### Phase 3")
+    assert "Not for the plan" not in text and unlabelled.number
+    body = repo.get_issue(made.number).body
+    assert (
+        body.startswith("Someone asked for this.") and '"key":"audit-log-for-invitations"' in body
+    )
+    before = world.writes()
+    assert world.plan().in_sync
+    world.sync()
+    assert world.writes() == before
