@@ -25,14 +25,18 @@ from plansync.engine.changes import (
     WriteRef,
 )
 from plansync.engine.desired import Desired, DesiredIssue, desired_state, ref_number
+from plansync.engine.identity import (
+    REMOVED,
+    find_milestone,
+    labels_for,
+    match_issues,
+    milestone_for,
+)
 from plansync.engine.merge import Merged, merge
 from plansync.engine.records import RemoteIssue, RemoteState, Snapshot
 from plansync.plan.model import Plan
 from plansync.plan.parse import parse_plan
 from plansync.plan.write import AddItem, Rename, SetDescription, SetMarker, apply_edits
-
-MANAGED_LABEL_PREFIXES = ("priority: ", "effort: ", "kind: ")
-_REMOVED = "\0removed\0"  # prefix of keys for managed issues no task claims
 
 
 def _identity(value: str) -> str:
@@ -61,7 +65,7 @@ def reconcile(
     build = _Builder(plan_path, config, snapshot, {}, direction)
     _labels(build, desired)
     milestone_numbers = _milestones(build, desired)
-    matched = _match(plan_path, desired, snapshot)
+    matched = match_issues(plan_path, desired, snapshot)
     for issue in desired.issues:
         remote = matched.get(issue.key)
         if remote is None:
@@ -87,7 +91,7 @@ def reconcile(
         plan_edits=tuple(c.get("plan_edits", ())),  # type: ignore[arg-type]
         refs=tuple(c.get("refs", ())),  # type: ignore[arg-type]
         conflicts=tuple(c.get("conflicts", ())),  # type: ignore[arg-type]
-        known_issues={k: v for k, v in matched.items() if not k.startswith(_REMOVED)},
+        known_issues={k: v for k, v in matched.items() if not k.startswith(REMOVED)},
         known_milestones=milestone_numbers,
     )
 
@@ -105,7 +109,7 @@ def _milestones(build: _Builder, desired: Desired) -> dict[str, int]:
     for wanted in desired.milestones:
         marker = m.Marker(build.plan_path, wanted.key).render()
         description = f"{wanted.description}\n\n{marker}".strip()
-        found = _find_milestone(build, wanted.key, wanted.title)
+        found = find_milestone(build.snapshot, build.plan_path, wanted.key, wanted.title)
         if found is None:
             create = CreateMilestone(wanted.key, wanted.title, description, wanted.due_on)
             build.add("milestones", create)
@@ -121,47 +125,6 @@ def _milestones(build: _Builder, desired: Desired) -> dict[str, int]:
             )
             build.add("milestones", update)
     return numbers
-
-
-def _find_milestone(build: _Builder, key: str, title: str):  # type: ignore[no-untyped-def]
-    for milestone in build.snapshot.milestones:
-        marker = m.parse_marker(milestone.description)
-        if marker and marker.plan == build.plan_path and marker.key == key:
-            return milestone
-    return next((ms for ms in build.snapshot.milestones if ms.title == title), None)
-
-
-def _match(plan_path: str, desired: Desired, snapshot: Snapshot) -> dict[str, RemoteIssue]:
-    """Key -> issue: by the plan line's reference first, then by the marker's key."""
-    by_key: dict[str, RemoteIssue] = {}
-    for issue in sorted(snapshot.issues, key=lambda i: i.number):
-        marker = m.parse_marker(issue.body)
-        if marker and marker.plan == plan_path and marker.key not in by_key:
-            by_key[marker.key] = issue
-    matched: dict[str, RemoteIssue] = {}
-    claimed: set[int] = set()
-    keys = {wanted.key for wanted in desired.issues}
-    for wanted in desired.issues:
-        remote = snapshot.issue(wanted.issue_ref) if wanted.issue_ref else None
-        if remote is None or remote.number in claimed:
-            remote = by_key.get(wanted.key)
-        if remote is None:  # a renamed task whose key came from its title, with refs off
-            remote = next(
-                (
-                    r
-                    for k, r in by_key.items()
-                    if r.title == wanted.title and r.number not in claimed and k not in keys
-                ),
-                None,
-            )
-        if remote is not None and remote.number not in claimed:
-            matched[wanted.key] = remote
-            claimed.add(remote.number)
-    # managed issues no task claimed stay reachable for _removed under a marker-only key
-    for key, remote in by_key.items():
-        if remote.number not in claimed:
-            matched.setdefault(f"{_REMOVED}{key}", remote)
-    return matched
 
 
 def _create(build: _Builder, issue: DesiredIssue) -> None:
@@ -266,8 +229,8 @@ def _update(
         title=title.value if title.push else None,
         body=new_body if m.normalize(new_body) != m.normalize(remote.body) else None,
         state=RemoteState(state.value) if state.push else None,
-        labels=_labels_for(issue, remote),
-        milestone=_milestone_for(issue, remote, milestones),
+        labels=labels_for(issue, remote),
+        milestone=milestone_for(issue, remote, milestones),
         assignees=issue.assignees
         if issue.assignees and set(issue.assignees) != set(remote.assignees)
         else None,
@@ -344,28 +307,6 @@ def _new_base(
     return new
 
 
-def _labels_for(issue: DesiredIssue, remote: RemoteIssue) -> tuple[str, ...] | None:
-    """Keep labels people added; set the ones plansync manages."""
-    managed = {issue.labels[0].lower()} if issue.labels else set()
-    kept = [
-        label
-        for label in remote.labels
-        if not label.lower().startswith(MANAGED_LABEL_PREFIXES) and label.lower() not in managed
-    ]
-    wanted = tuple(kept) + issue.labels
-    if {label.lower() for label in wanted} == {label.lower() for label in remote.labels}:
-        return None
-    return wanted
-
-
-def _milestone_for(issue: DesiredIssue, remote: RemoteIssue, numbers: dict[str, int]) -> str | None:
-    if issue.milestone is None:
-        return None
-    if numbers.get(issue.milestone) == remote.milestone and remote.milestone is not None:
-        return None
-    return issue.milestone
-
-
 def _ref(build: _Builder, plan: Plan, issue: DesiredIssue, remote: RemoteIssue) -> None:
     if build.config.mapping.issue_ref == "off" or issue.derived:
         return
@@ -380,9 +321,9 @@ def ref_text(style: str, number: int, url: str) -> str:
 
 def _removed(build: _Builder, matched: dict[str, RemoteIssue]) -> None:
     for key, remote in matched.items():
-        if not key.startswith(_REMOVED) or remote.state is not RemoteState.OPEN:
+        if not key.startswith(REMOVED) or remote.state is not RemoteState.OPEN:
             continue
-        marker_key = key[len(_REMOVED) :]
+        marker_key = key[len(REMOVED) :]
         comment = (
             f"This task ({marker_key}) is no longer in `{build.plan_path}`, so plansync closed "
             "it as not planned. Put it back in the plan to reopen it."
