@@ -187,6 +187,39 @@ def sync_command(direction: str, **options: Any) -> None:
     sys.exit(_run_sync(True, direction, **options))
 
 
+@cli.command()
+@click.option(
+    "--plan",
+    "plan_path",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="The plan to sync (default: the bundled example).",
+)
+@click.option(
+    "--workdir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Where to put the copy of the plan (default: a new temporary directory).",
+)
+def demo(plan_path: str | None, workdir: str | None) -> None:
+    """Sync a copy of a plan with the built-in sandbox, offline, and show each step.
+
+    Needs no token and no network: the sandbox is a GitHub-compatible server on
+    127.0.0.1 that runs inside this command. Your plan file itself is not changed.
+
+    Example: plansync demo --plan docs/plan.md
+    """
+    from plansync.demo import run_demo
+
+    source = Path(plan_path) if plan_path else _example_plan()
+    sys.exit(run_demo(source, Path(workdir) if workdir else None, click.echo))
+
+
+def _example_plan() -> Path:
+    bundled = Path(__file__).parent / "examples" / "plan.md"
+    return bundled if bundled.is_file() else Path(__file__).parents[1] / "examples" / "plan.md"
+
+
 def main(argv: list[str] | None = None) -> None:
     """The one error boundary: a user error is one line; a bug says so; Ctrl-C is quiet."""
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
@@ -201,14 +234,24 @@ def main(argv: list[str] | None = None) -> None:
         click.echo("interrupted", err=True)
         sys.exit(130)
     except PlansyncError as error:
-        click.echo(f"error: {error}", err=True)
+        click.echo(redact(f"error: {error}"), err=True)
         sys.exit(1)
     except Exception as error:  # the boundary that turns bugs into a clean report
         if debug:
-            traceback.print_exc()
+            click.echo(redact(traceback.format_exc()), err=True)
         click.echo(
-            f"plansync {__version__}: unexpected error: {type(error).__name__}: {error}\n"
-            "This is a bug; please report it with the command you ran (use --debug for details).",
+            redact(f"plansync {__version__}: unexpected error: {type(error).__name__}: {error}\n")
+            + "This is a bug; please report it with the command you ran (use --debug for details).",
             err=True,
         )
         sys.exit(3)
+
+
+def redact(text: str) -> str:
+    """Hide the value of every token-like environment variable, wherever it appears."""
+    for name, value in os.environ.items():
+        if len(value) >= 8 and any(
+            word in name.upper() for word in ("TOKEN", "SECRET", "PASSWORD")
+        ):
+            text = text.replace(value, "***")
+    return text
