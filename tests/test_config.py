@@ -13,7 +13,11 @@ from tests.conftest import ROOT
 
 def test_the_example_config_loads() -> None:
     config = load(str(ROOT / "config.example.yaml"), {})
-    assert (config.provider, config.repo, config.plans) == ("github", "acme/website", ("docs/plan.md",))
+    assert (config.provider, config.repo, config.plans) == (
+        "github",
+        "acme/website",
+        ("docs/plan.md",),
+    )
     assert (config.base_url, config.token_env) == ("https://api.github.com", "GITHUB_TOKEN")
     assert config.mapping.users == {"alice": "alice-github"}
     assert (config.conflicts.text, config.conflicts.state) == ("fail", "remote-wins")
@@ -28,14 +32,19 @@ def test_command_line_overrides_and_gitlab_defaults(tmp_path: Path) -> None:
 
 
 def test_one_shot_needs_no_file() -> None:
-    config = load(None, {"repo": "o/r", "plans": ("plan.md",), "base_url": "http://127.0.0.1:1/api/v3/"})
+    config = load(
+        None, {"repo": "o/r", "plans": ("plan.md",), "base_url": "http://127.0.0.1:1/api/v3/"}
+    )
     assert config.base_url == "http://127.0.0.1:1/api/v3"
 
 
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("repo: a/b\nplans: [p.md]\nconflicts:\n  text: maybe\n", r"plansync.yaml:4: conflicts.text: 'maybe' is not allowed"),
+        (
+            "repo: a/b\nplans: [p.md]\nconflicts:\n  text: maybe\n",
+            r"plansync.yaml:4: conflicts.text: 'maybe' is not allowed",
+        ),
         ("repo: a/b\nplans: [p.md]\ncolour: red\n", r"plansync.yaml:3: colour: unknown setting"),
         ("repo: nope\nplans: [p.md]\n", r"plansync.yaml:1: repo: 'nope' is not OWNER/NAME"),
         ("repo: a/b\n", r"plans: no plan file given"),

@@ -10,7 +10,11 @@ from plansync.engine.marker import Marker, build_body, normalize, parse_marker, 
 TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\r"), max_size=60)
 
 
-@given(st.text(max_size=30), st.text(max_size=30), st.dictionaries(st.text(max_size=5), st.text(max_size=20), max_size=3))
+@given(
+    st.text(max_size=30),
+    st.text(max_size=30),
+    st.dictionaries(st.text(max_size=5), st.text(max_size=20), max_size=3),
+)
 def test_marker_round_trips_whatever_it_holds(plan: str, key: str, base: dict[str, str]) -> None:
     marker = Marker(plan, key, base)
     rendered = marker.render()

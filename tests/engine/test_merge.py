@@ -25,7 +25,9 @@ def same(value: str) -> str:
         ("b", "c", None, "fail", ("b", True, False, False)),  # no base yet: the plan is the source
     ],
 )
-def test_merge_table(plan: str, remote: str, base: str | None, policy: str, expected: tuple[object, ...]) -> None:
+def test_merge_table(
+    plan: str, remote: str, base: str | None, policy: str, expected: tuple[object, ...]
+) -> None:
     merged = merge(plan, remote, base, policy, same)
     assert (merged.value, merged.push, merged.pull, merged.conflict) == expected
     assert merged.base == (None if merged.conflict else merged.value)
