@@ -116,6 +116,8 @@ def _fail(source: str, key: str, message: str, hint: str) -> ConfigError:
 
 
 def _choice(source: str, key: str, value: Any, choices: tuple[str, ...]) -> str:
+    if value is False and "off" in choices:  # YAML reads a bare `off` as false
+        value = "off"
     if value not in choices:
         return_hint = "one of " + ", ".join(choices)
         raise _fail(source, key, f"{value!r} is not allowed", f"use {return_hint}")

@@ -78,6 +78,8 @@ def desired_state(plan: Plan, mapping: Mapping_) -> Desired:
 
 
 def _is_issue(item: Item, mapping: Mapping_) -> bool:
+    if item.commented:
+        return False
     return item.kind.value == "task" or mapping.checklists == "issues"
 
 
@@ -165,7 +167,7 @@ def _tracking_issues(
     """One issue per checklist section, whose body lists its entries as a task list."""
     by_section: dict[str, list[Item]] = {}
     for item in plan.items:
-        if item.kind.value == "checklist" and item.section:
+        if item.kind.value == "checklist" and item.section and not item.commented:
             by_section.setdefault(item.section, []).append(item)
     issues = []
     for key, items in by_section.items():

@@ -50,6 +50,7 @@ def _item(item: Item) -> dict[str, Any]:
         "dates": dict(item.dates),
         "tags": list(item.tags),
         "optional": item.optional,
+        "commented": item.commented,
         "issue_ref": item.issue_ref,
         "description": item.description,
         "fields": dict(item.fields),

@@ -117,6 +117,7 @@ class Item:
     dates: Mapping[str, str] = field(default_factory=dict)
     tags: tuple[str, ...] = ()  # spec-kit "[P]", "[US1]"
     optional: bool = False  # Kiro's "- [ ]* 2.4"
+    commented: bool = False  # inside an HTML comment: read, but not synced
     issue_ref: str | None = None
     fields: Mapping[str, str] = field(default_factory=dict)  # every metadata field, raw
     field_lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)

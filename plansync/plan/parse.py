@@ -138,6 +138,7 @@ def _read_item(text: str, draft: _Draft, keys: _Keys) -> dict[str, object]:
         "description": _description(draft, meta_spans),
         "tags": parts.tags,
         "optional": line.optional,
+        "commented": line.commented,
         "issue_ref": ref_match["ref"] if ref_match else None,
         "fields": fields_,
         "field_lines": field_lines,

@@ -51,6 +51,7 @@ class Line:
     content_indent: int = 0  # checkbox: column where a list item's content starts
     setext: bool = False  # heading written as a line underlined with === or ---
     opens_code: bool = False  # the first line of a fenced block or a multi-line HTML comment
+    commented: bool = False  # a checkbox inside a multi-line HTML comment
 
     @property
     def end(self) -> int:
@@ -103,6 +104,9 @@ def scan(text: str) -> list[Line]:
                 fence = None
         elif in_comment:
             in_comment = "-->" not in content
+            if in_comment and _CHECKBOX.match(content):  # a commented-out task: kept, marked
+                _classify(line, None)
+                line.commented = True
         elif opening := _FENCE.match(content):
             fence = opening["fence"]
             line.opens_code = True

@@ -29,8 +29,10 @@ def oracle_checkbox_lines(text: str) -> set[int]:
             if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
                 fence = None
             continue
-        if comment:
+        if comment:  # a checkbox in an HTML comment is still a checkbox line
             comment = "-->" not in line
+            if comment and _BOX.match(line):
+                found.add(number)
             continue
         if match := _FENCE.match(line):
             fence = match.group(1)

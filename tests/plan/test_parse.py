@@ -114,7 +114,7 @@ def test_template_checklists_risks_and_prerequisites() -> None:
     assert metric.category is Category.METRIC and metric.title == "Uptime > 99.9%"
 
 
-def test_checkboxes_in_fences_and_comments_are_not_items() -> None:
+def test_checkboxes_in_fences_are_not_items_and_in_comments_are_marked() -> None:
     plan = plan_of(
         """
         - [ ] real
@@ -130,8 +130,11 @@ def test_checkboxes_in_fences_and_comments_are_not_items() -> None:
         - [x] also real
         """
     )
-    assert [i.title for i in plan.items] == ["real", "also real"]
-    assert [i.line for i in plan.items] == [1, 11]
+    assert [(i.title, i.line, i.commented) for i in plan.items] == [
+        ("real", 1, False),
+        ("commented out", 9, True),
+        ("also real", 11, False),
+    ]
 
 
 @pytest.mark.parametrize(

@@ -97,3 +97,23 @@ def test_a_missing_token_says_which_variable(world: World) -> None:
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 1
     assert "GITHUB_TOKEN is empty" in result.stderr
+
+
+def test_settings_come_from_plansync_yaml_and_flags_override(world: World) -> None:
+    workdir = world.plan_path.parent.parent
+    (workdir / "plansync.yaml").write_text(
+        "provider: github\n"
+        "repo: someone/else\n"
+        f"base_url: {world.config.base_url}\n"
+        "token_env: SANDBOX_TOKEN\n"
+        "plans: [docs/plan.md]\n"
+        "mapping:\n  checklists: off\n"
+    )
+    env = dict(os.environ, SANDBOX_TOKEN=world.sandbox.token, PLANSYNC_WRITE_INTERVAL="0")
+    command = [sys.executable, "-m", "plansync", "sync", "--repo", REPO]
+    result = subprocess.run(
+        command, env=env, cwd=workdir, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert len(list(world.repo().get_issues(state="all"))) == 9  # checklists: off, and our repo
+    assert "(#1)" in world.text()

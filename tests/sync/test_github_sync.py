@@ -208,3 +208,15 @@ def test_issues_made_on_github_join_the_plan_when_asked(world: World) -> None:
     assert world.plan().in_sync
     world.sync()
     assert world.writes() == before
+
+
+def test_checklists_as_issues_and_risk_owners_as_assignees(world: World) -> None:
+    mapping = replace(world.config.mapping, checklists="issues", users={"alice": "alice"})
+    world.config = replace(world.config, mapping=mapping)
+    world.sync()
+    risk = issue_of(world, "risk-invitation-spam")
+    assert [user.login for user in risk.assignees] == ["alice"]
+    assert {label.name for label in risk.labels} == {"plan", "kind: risk"}
+    assert "- **Timeline:** Before Task 9" in risk.body
+    assert len(list(world.repo().get_issues(state="all"))) == 9 + 7
+    assert world.plan().in_sync

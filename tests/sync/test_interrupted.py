@@ -4,64 +4,93 @@ from __future__ import annotations
 
 import collections
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
+
+import pytest
 
 from plansync.files import read_text
 from plansync.plan import parse_plan
-from tests.sync.conftest import REPO, World
+from plansync.sandbox import Sandbox
+from tests.conftest import ROOT
+
+PROJECT = "acme/site"
 
 
-def start_sync(world: World) -> subprocess.Popen[str]:
-    env = dict(os.environ, GITHUB_TOKEN=world.sandbox.token, PLANSYNC_WRITE_INTERVAL="0")
+def start_sync(sandbox: Sandbox, provider: str, plan_path: Path) -> subprocess.Popen[str]:
+    variable = "GITHUB_TOKEN" if provider == "github" else "GITLAB_TOKEN"
+    env = dict(os.environ, PLANSYNC_WRITE_INTERVAL="0", **{variable: sandbox.token})
+    base_url = sandbox.github_url if provider == "github" else sandbox.url
     command = [
         sys.executable,
         "-m",
         "plansync",
         "sync",
         "--provider",
-        "github",
+        provider,
         "--repo",
-        REPO,
+        PROJECT,
         "--base-url",
-        world.config.base_url,
-        str(world.plan_path),
+        base_url,
+        str(plan_path),
     ]
     return subprocess.Popen(
         command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
 
 
-def keys_of_issues(world: World) -> list[str]:
-    keys = []
-    for issue in world.repo().get_issues(state="all"):
-        marker = (issue.body or "").split('"key":"', 1)
-        keys.append(marker[1].split('"', 1)[0] if len(marker) == 2 else "")
-    return keys
+def issue_bodies(sandbox: Sandbox, provider: str) -> list[str]:
+    if provider == "github":
+        return [
+            i.body or "" for i in sandbox.github_client().get_repo(PROJECT).get_issues(state="all")
+        ]
+    project = sandbox.gitlab_client().projects.get(PROJECT)
+    return [i.description or "" for i in project.issues.list(get_all=True, state="all")]
 
 
-def test_killed_half_way_then_rerun_makes_no_duplicates(world: World) -> None:
-    original = parse_plan(world.text())
-    world.sandbox.set_limits({"latency_ms": 40})  # slow enough to stop it mid-way
-    process = start_sync(world)
-    deadline = time.monotonic() + 60
-    while world.sandbox.stats()["by_route"].get("POST /repos/{owner}/{repo}/issues", 0) < 5:
-        assert process.poll() is None, process.communicate()
-        assert time.monotonic() < deadline
-        time.sleep(0.01)
-    process.send_signal(signal.SIGKILL)
-    process.communicate(timeout=30)
-    created_before = len(keys_of_issues(world))
-    assert 5 <= created_before < 14, "the sync was not interrupted half-way"
-    after_kill = parse_plan(read_text(world.plan_path))  # whole, readable, same tasks
-    assert [i.key for i in after_kill.items] == [i.key for i in original.items]
+def keys(bodies: list[str]) -> list[str]:
+    found = []
+    for body in bodies:
+        marker = body.split('"key":"', 1)
+        found.append(marker[1].split('"', 1)[0] if len(marker) == 2 else "")
+    return found
 
-    world.sandbox.set_limits({"latency_ms": 0})
-    rerun = start_sync(world)
-    _, err = rerun.communicate(timeout=120)
-    assert rerun.returncode == 0, err
-    counts = collections.Counter(keys_of_issues(world))
-    assert len(counts) == 14 and set(counts.values()) == {1}, counts
-    assert world.plan().in_sync
+
+@pytest.mark.parametrize("provider", ["github", "gitlab"])
+def test_killed_half_way_then_rerun_makes_no_duplicates(provider: str, tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    plan_path = tmp_path / "plan.md"
+    shutil.copy(ROOT / "examples" / "plan.md", plan_path)
+    original = parse_plan(read_text(plan_path))
+    creates = (
+        "POST /repos/{owner}/{repo}/issues"
+        if provider == "github"
+        else "POST /projects/{project}/issues"
+    )
+    with Sandbox(latency_ms=40) as sandbox:  # slow enough to stop it mid-way
+        process = start_sync(sandbox, provider, plan_path)
+        deadline = time.monotonic() + 60
+        while sandbox.stats()["by_route"].get(creates, 0) < 5:
+            assert process.poll() is None, process.communicate()
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        process.send_signal(signal.SIGKILL)
+        process.communicate(timeout=30)
+        created_before = len(issue_bodies(sandbox, provider))
+        assert 5 <= created_before < 14, "the sync was not interrupted half-way"
+        after_kill = parse_plan(read_text(plan_path))  # whole, readable, the same tasks
+        assert [i.key for i in after_kill.items] == [i.key for i in original.items]
+
+        sandbox.set_limits({"latency_ms": 0})
+        rerun = start_sync(sandbox, provider, plan_path)
+        _, err = rerun.communicate(timeout=120)
+        assert rerun.returncode == 0, err
+        counts = collections.Counter(keys(issue_bodies(sandbox, provider)))
+        assert len(counts) == 14 and set(counts.values()) == {1}, counts
+        again = start_sync(sandbox, provider, plan_path)
+        out, _ = again.communicate(timeout=120)
+        assert again.returncode == 0 and "in sync: nothing to do" in out, out
