@@ -26,6 +26,8 @@ def _section(section: Section) -> dict[str, Any]:
         "parent": section.parent,
         "phase": section.is_phase,
         "category": section.category.value,
+        "due": section.due,
+        "fields": dict(section.fields),
     }
 
 
