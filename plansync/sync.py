@@ -11,8 +11,9 @@ from plansync.engine.changes import SyncPlan, UpdateIssue, UpdateMilestone
 from plansync.engine.desired import ref_number
 from plansync.engine.reconcile import reconcile, ref_text
 from plansync.engine.records import RemoteIssue, RemoteState, Snapshot
+from plansync.errors import PlansyncError
 from plansync.files import read_text, write_text_atomic
-from plansync.plan import Plan, parse_plan
+from plansync.plan import Plan, parse_plan, validate
 from plansync.plan.write import Edit, SetIssueRef, apply_edits
 from plansync.providers.base import Provider
 
@@ -43,6 +44,11 @@ def compute(
 ) -> tuple[Plan, SyncPlan]:
     """Everything `plansync plan` shows: reads both sides, writes nothing."""
     plan = parse_plan(read_text(plan_path), plan_path)
+    for problem in validate(plan):
+        if problem.code == "cycle":  # the service would refuse part of the relations
+            raise PlansyncError(
+                problem.render(plan_path).replace(" (hint:", "; sync refused (hint:")
+            )
     snapshot = provider.snapshot(config.mapping.label)
     snapshot = _with_referenced_issues(plan, snapshot, provider)
     return plan, reconcile(plan, marker_path(plan_path), config, snapshot, direction)

@@ -40,6 +40,10 @@ def parse_plan(text: str, path: str | None = None) -> Plan:
     metadata: dict[str, str] = {}
     for line in lines:
         if line.kind is Kind.HEADING:
+            _close_blocks(stack, line.indent)
+            if stack and stack[-1].line.indent >= 0:  # "  ## Notes" inside a list item
+                stack[-1].attach(line)
+                continue
             stack.clear()
             sections.add(line)
             continue

@@ -22,6 +22,8 @@ class Problem:
     severity: Severity
     message: str
     hint: str
+    code: str = ""  # "duplicate-key", "empty-title", "unknown-marker", "unknown-dependency",
+    #                 "loose-dependency" or "cycle"
 
     def render(self, path: str) -> str:
         where = f"{path}:{self.line}:{self.col}"
@@ -70,6 +72,7 @@ def _duplicate_keys(plan: Plan) -> Iterator[Problem]:
                 Severity.ERROR,
                 f"duplicate key {written!r} (first used on line {first[written].line})",
                 "give each task its own number",
+                "duplicate-key",
             )
         else:
             first[written] = item
@@ -84,6 +87,7 @@ def _empty_titles(plan: Plan) -> Iterator[Problem]:
                 Severity.ERROR,
                 f"item {item.key!r} has an empty title",
                 "write what the task is after the checkbox",
+                "empty-title",
             )
 
 
@@ -99,6 +103,7 @@ def _unknown_markers(plan: Plan) -> Iterator[Problem]:
                 Severity.WARNING,
                 f"unknown checkbox marker [{item.marker}] on {item.key!r}; it is read as open",
                 f"use one of {known}",
+                "unknown-marker",
             )
 
 
@@ -115,6 +120,7 @@ def _unknown_dependencies(plan: Plan) -> Iterator[Problem]:
                         Severity.ERROR,
                         f"{item.key!r} refers to unknown task {target!r}",
                         "fix the task number, or add the task it names",
+                        "unknown-dependency",
                     )
         for loose in item.loose_dependencies:
             line = _field_line(item, "dependencies")
@@ -124,6 +130,7 @@ def _unknown_dependencies(plan: Plan) -> Iterator[Problem]:
                 Severity.WARNING,
                 f"{item.key!r}: {loose!r} is not a task key, so it is not tracked",
                 "name tasks by key, e.g. 'Dependencies: Task 3, Task 4'",
+                "loose-dependency",
             )
 
 
@@ -160,6 +167,7 @@ def _cycles(plan: Plan) -> Iterator[Problem]:
             Severity.ERROR,
             "dependency cycle: " + " -> ".join(ordered),
             "remove one of these dependencies",
+            "cycle",
         )
 
 

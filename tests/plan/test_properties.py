@@ -160,7 +160,12 @@ def test_set_description_changes_only_the_description(text: str, data: st.DataOb
     item = plan.item(key)
     assert item.anchors is not None
     lines = data.draw(
-        st.lists(st.sampled_from(["- step one", "plain words", "- `cmd --flag`"]), max_size=4)
+        st.lists(
+            st.sampled_from(
+                ["- step one", "plain words", "- `cmd --flag`", "## Notes from the issue"]
+            ),
+            max_size=4,
+        )
     )
     after = apply_edits(plan, [SetDescription(key, "\n".join(lines))])
     span = item.anchors.description

@@ -117,3 +117,11 @@ def test_settings_come_from_plansync_yaml_and_flags_override(world: World) -> No
     assert result.returncode == 0, result.stderr
     assert len(list(world.repo().get_issues(state="all"))) == 9  # checklists: off, and our repo
     assert "(#1)" in world.text()
+
+
+def test_a_plan_with_a_dependency_cycle_is_refused_before_any_write(world: World) -> None:
+    world.edit("Dependencies: None_", "Dependencies: Task 9_")
+    result = run(world, "sync")
+    assert result.returncode == 1
+    assert "dependency cycle: Task 1 -> Task 9 -> Task 8" in result.stderr
+    assert "sync refused" in result.stderr and world.writes() == 0
