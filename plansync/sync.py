@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from plansync.config import Config
-from plansync.engine.changes import SyncPlan, UpdateIssue, UpdateMilestone
+from plansync.engine.changes import Link, SyncPlan, UpdateIssue, UpdateMilestone
 from plansync.engine.desired import ref_number
 from plansync.engine.reconcile import reconcile, ref_text
 from plansync.engine.records import RemoteIssue, RemoteState, Snapshot
@@ -24,6 +24,7 @@ class Outcome:
 
     counts: dict[str, int] = field(default_factory=dict)
     plan_written: bool = False
+    linked: bool = False  # every relation was made
 
     def count(self, what: str, n: int = 1) -> None:
         self.counts[what] = self.counts.get(what, 0) + n
@@ -88,9 +89,10 @@ def apply(
     try:
         _remote(config, changes, provider, issues, milestones, outcome, progress)
     finally:
-        refs = _refs(config, plan, changes, issues)
+        unlinked = set() if outcome.linked else {_owner(link) for link in changes.links}
+        refs = [r for r in _refs(config, plan, changes, issues) if r.key not in unlinked]
         if refs:
-            _write(plan_path, plan, refs, outcome)
+            _write(plan_path, plan, list[Edit](refs), outcome)
             outcome.count("issue references written", len(refs))
     return outcome
 
@@ -149,6 +151,7 @@ def _remote(
         else:
             provider.add_blocked_by(source, target)
         outcome.count("relations added")
+    outcome.linked = True
     for update in changes.updates:
         _update(provider, update, issues, milestones)
         outcome.count("issues updated")
@@ -156,6 +159,11 @@ def _remote(
         provider.comment(close.number, close.comment)
         provider.update_issue(close.number, state=RemoteState.SKIPPED)
         outcome.count("issues closed (removed from plan)")
+
+
+def _owner(link: Link) -> str:
+    """The issue whose marker records the relation: the child, or the blocked issue."""
+    return link.target if link.kind == "sub-issue" else link.key
 
 
 def _update(
@@ -179,9 +187,9 @@ def _update(
 
 def _refs(
     config: Config, plan: Plan, changes: SyncPlan, issues: dict[str, RemoteIssue]
-) -> list[Edit]:
+) -> list[SetIssueRef]:
     style = config.mapping.issue_ref
-    edits: list[Edit] = []
+    edits: list[SetIssueRef] = []
     for ref in changes.refs:
         issue = issues.get(ref.key)
         found = plan.find(ref.key)

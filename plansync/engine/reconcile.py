@@ -128,14 +128,21 @@ def _milestones(build: _Builder, desired: Desired) -> dict[str, int]:
 
 
 def _create(build: _Builder, issue: DesiredIssue) -> None:
-    base = _base(issue.title, issue.description, issue.state, {})
+    """A new issue, its relations, and (later) its reference on the plan line.
+
+    The marker records the relations at once: until the reference is written at the end
+    of the run, the missing reference tells a later run to add them again (see _update).
+    Without references (issue_ref: off) the marker records them after they are made.
+    """
+    relations = _relations(issue)
+    refs = build.config.mapping.issue_ref != "off"
+    base = _base(issue.title, issue.description, issue.state, relations if refs else {})
     body = m.build_body(
         issue.description, issue.details, m.Marker(build.plan_path, issue.key, base)
     )
     build.add("creates", CreateIssue(issue, body))
-    relations = _relations(issue)
     _links(build, issue, {})
-    if relations:
+    if relations and not refs:
         final = m.Marker(build.plan_path, issue.key, {**base, "rel": relations})
         build.add(
             "updates",
@@ -217,8 +224,10 @@ def _update(
             )
     _pull(build, plan, issue, title, description, state)
     relations = _relations(issue)
-    recorded = base.get("rel")
-    _links(build, issue, recorded if isinstance(recorded, dict) else {})
+    recorded = base.get("rel") if isinstance(base.get("rel"), dict) else {}
+    if _unfinished(build, plan, issue, remote):
+        recorded = {}  # made by a run that stopped early: its relations may be missing
+    _links(build, issue, recorded)  # type: ignore[arg-type]
     new_base = _new_base(base, title, description, state, relations)
     new_body = m.build_body(
         description.value, issue.details, m.Marker(build.plan_path, issue.key, new_base), body
@@ -305,6 +314,16 @@ def _new_base(
     else:
         new.pop("rel", None)
     return new
+
+
+def _unfinished(build: _Builder, plan: Plan, issue: DesiredIssue, remote: RemoteIssue) -> bool:
+    """An issue whose task line does not point at it yet was created by a run that did
+    not reach its end (references are written last). A push-only run writes no
+    references, so it takes the marker's word."""
+    if build.config.mapping.issue_ref == "off" or issue.derived or build.direction == "push":
+        return False
+    found = plan.find(issue.key)
+    return not found or ref_number(found[0].issue_ref) != remote.number
 
 
 def _ref(build: _Builder, plan: Plan, issue: DesiredIssue, remote: RemoteIssue) -> None:

@@ -219,7 +219,7 @@ class _errors:
 
 def _already_exists(error: GithubException) -> bool:
     text = str(error.data).lower()
-    return "already_exists" in text or "already exists" in text or "duplicate" in text
+    return "already" in text or "duplicate" in text  # already exists, already belongs...
 
 
 def _provider_error(doing: str, error: GithubException) -> ProviderError:

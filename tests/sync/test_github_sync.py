@@ -7,6 +7,7 @@ from dataclasses import replace
 
 import pytest
 
+from plansync.errors import ProviderError
 from tests.sync.conftest import World
 
 
@@ -220,3 +221,25 @@ def test_checklists_as_issues_and_risk_owners_as_assignees(world: World) -> None
     assert "- **Timeline:** Before Task 9" in risk.body
     assert len(list(world.repo().get_issues(state="all"))) == 9 + 7
     assert world.plan().in_sync
+
+
+def test_relations_that_failed_half_way_are_made_on_the_next_run(world: World) -> None:
+    world.sandbox.set_faults("POST /repos/*/issues/*/dependencies/blocked_by: 503 @4")
+    with pytest.raises(ProviderError, match="503"):
+        world.sync()
+    world.sandbox.set_faults("")
+    # the issues whose relations were not all made have no reference on their line yet
+    assert "(#" not in world.text().split("**Task 5")[1].split("\n")[0]
+    world.sync()
+    for key, blockers in {
+        "Task 5": ["Task 3"],
+        "Task 8": ["Task 6", "Task 7"],
+        "Task 2": ["Task 1"],
+    }.items():
+        numbers = sorted(b.number for b in issue_of(world, key).get_blocked_by())
+        assert numbers == sorted(issue_of(world, b).number for b in blockers)
+    assert len(list(world.repo().get_issues(state="all"))) == 14
+    before = world.writes()
+    assert world.plan().in_sync
+    world.sync()
+    assert world.writes() == before
