@@ -157,7 +157,7 @@ def _remote(
         outcome.count("issues updated")
     for close in changes.closes:
         provider.comment(close.number, close.comment)
-        provider.update_issue(close.number, state=RemoteState.SKIPPED)
+        provider.update_issue(close.number, state=RemoteState.SKIPPED, body=close.body)
         outcome.count("issues closed (removed from plan)")
 
 

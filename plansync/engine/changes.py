@@ -61,6 +61,7 @@ class CloseRemoved:
     number: int
     title: str
     comment: str
+    body: str  # the marker's base says "skipped", so putting the task back reopens it
 
 
 @dataclass(frozen=True)

@@ -347,7 +347,15 @@ def _removed(build: _Builder, matched: dict[str, RemoteIssue]) -> None:
             f"This task ({marker_key}) is no longer in `{build.plan_path}`, so plansync closed "
             "it as not planned. Put it back in the plan to reopen it."
         )
-        build.add("closes", CloseRemoved(marker_key, remote.number, remote.title, comment))
+        body = m.split_body(remote.body)
+        assert body.marker is not None  # only marked issues are matched under REMOVED
+        base = {**body.marker.base, "state": RemoteState.SKIPPED.value}
+        new_body = m.build_body(
+            body.description or "", body.details, replace(body.marker, base=base), body
+        )
+        build.add(
+            "closes", CloseRemoved(marker_key, remote.number, remote.title, comment, new_body)
+        )
 
 
 def _import(

@@ -115,6 +115,14 @@ def test_removed_task_is_closed_as_not_planned_with_a_comment(world: World) -> N
     assert (issue.state, issue.state_reason) == ("closed", "not_planned")
     assert "no longer in" in next(iter(issue.get_comments())).body
     assert world.plan().in_sync
+    world.plan_path.write_text(text)  # put it back: the same issue reopens
+    world.sync()
+    issue = issue_of(world, "Task 9")
+    assert (
+        issue.state == "open" and "- [ ] **Task 9: Launch Behind a Feature Flag**" in world.text()
+    )
+    assert len(list(world.repo().get_issues(state="all"))) == 14
+    assert world.plan().in_sync
 
 
 @pytest.mark.parametrize(
