@@ -186,11 +186,14 @@ def split_ids(value: str) -> tuple[list[str], list[str]]:
     return ids, free
 
 
+_REQUIREMENTS_WORD = re.compile(r"^(?i:requirements?)[ \t]+")
+_COMMA = re.compile(r"[,;]")
+
+
 def split_list(value: str) -> tuple[str, ...]:
     """Split "[1.1, 1.2]" or "Requirements 2.1, 2.2" into ("1.1", "1.2")."""
-    cleaned = value.strip().strip("[]").strip()
-    cleaned = re.sub(r"^(?i:requirements?)[ \t]+", "", cleaned)
-    parts = (part.strip().strip("[]`*_ ").strip() for part in re.split(r"[,;]", cleaned))
+    cleaned = _REQUIREMENTS_WORD.sub("", value.strip().strip("[]").strip())
+    parts = (part.strip().strip("[]`*_ ").strip() for part in _COMMA.split(cleaned))
     return tuple(part for part in parts if part and part.lower() not in _NONE_VALUES)
 
 

@@ -173,28 +173,39 @@ def _read_fields(
     return fields_, field_lines, meta
 
 
+_SINGLE = ("effort", "priority", "owner", *f.DATE_FIELDS)
+
+
 def _interpret(fields_: dict[str, str]) -> dict[str, object]:
-    """Turn raw fields into the model's typed metadata, by their canonical names."""
-    by_name: dict[str, list[str]] = {}
+    """Turn raw fields into the model's typed metadata, by their canonical names.
+
+    When a name is given twice, the first value wins; lists (requirements,
+    dependencies) take every value.
+    """
+    single: dict[str, str] = {}
+    requirements: list[str] = []
+    dependencies: list[str] = []
+    blocks: list[str] = []
+    loose: list[str] = []
     for key, value in fields_.items():
-        by_name.setdefault(f.FIELD_ALIASES.get(key, key), []).append(value)
-
-    def first(name: str) -> str | None:
-        values = by_name.get(name)
-        return values[0] if values else None
-
-    requirements = tuple(r for v in by_name.get("requirements", []) for r in f.split_list(v))
-    dependencies = [f.split_ids(v) for v in by_name.get("dependencies", [])]
-    blocks = [f.split_ids(v) for v in by_name.get("blocks", [])]
+        name = f.FIELD_ALIASES.get(key, key)
+        if name == "requirements":
+            requirements.extend(f.split_list(value))
+        elif name in ("dependencies", "blocks"):
+            ids, free = f.split_ids(value)
+            (dependencies if name == "dependencies" else blocks).extend(ids)
+            loose.extend(free)
+        elif name in _SINGLE:
+            single.setdefault(name, value)
     return {
-        "requirements": requirements,
-        "effort": first("effort"),
-        "priority": first("priority"),
-        "owner": first("owner"),
-        "dates": {name: by_name[name][0] for name in f.DATE_FIELDS if by_name.get(name)},
-        "dependency_ids": [i for ids, _ in dependencies for i in ids],
-        "block_ids": [i for ids, _ in blocks for i in ids],
-        "loose_dependencies": tuple(text for _, loose in dependencies + blocks for text in loose),
+        "requirements": tuple(requirements),
+        "effort": single.get("effort"),
+        "priority": single.get("priority"),
+        "owner": single.get("owner"),
+        "dates": {name: single[name] for name in f.DATE_FIELDS if name in single},
+        "dependency_ids": dependencies,
+        "block_ids": blocks,
+        "loose_dependencies": tuple(loose),
     }
 
 
@@ -218,8 +229,7 @@ def _anchors(
     content_end = line.start + len(line.content.rstrip())
     described = [entry for entry in draft.run if entry.kind is not Kind.BLANK]
     if described:
-        last = draft.run.index(described[-1])
-        span = Span(draft.run[0].start, draft.run[last].end)
+        span = Span(draft.run[0].start, described[-1].end)
         indent = _common_indent([entry.content for entry in described])
     else:
         span = Span(line.end, line.end)
