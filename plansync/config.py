@@ -12,6 +12,7 @@ import yaml
 
 from plansync.errors import ConfigError
 
+COMMAND_LINE = "(command line)"
 PROVIDERS = ("github", "gitlab")
 POLICIES = ("fail", "plan-wins", "remote-wins")
 DEFAULT_BASE_URLS = {"github": "https://api.github.com", "gitlab": "https://gitlab.com"}
@@ -47,7 +48,7 @@ class Config:
     plans: tuple[str, ...] = ()
     mapping: Mapping_ = field(default_factory=Mapping_)
     conflicts: Conflicts = field(default_factory=Conflicts)
-    source: str = "(command line)"
+    source: str = COMMAND_LINE
 
     def token(self, environ: Mapping[str, str] = os.environ) -> str:
         token = environ.get(self.token_env, "")
@@ -63,7 +64,7 @@ class Config:
 def load(path: str | None, overrides: Mapping[str, Any]) -> Config:
     """Read `path` (if given), apply command-line overrides, fill defaults, check it all."""
     data: dict[str, Any] = {}
-    source = "(command line)"
+    source = COMMAND_LINE
     if path is not None:
         source = path
         data = _read_yaml(path)
@@ -130,12 +131,21 @@ def _build(data: Mapping[str, Any], source: str) -> Config:
         if key not in known:
             raise _fail(source, str(key), "unknown setting", "known: " + ", ".join(sorted(known)))
     provider = _choice(source, "provider", data.get("provider", "github"), PROVIDERS)
+    command_line = source == COMMAND_LINE
     repo = str(data.get("repo") or "")
+    if not repo and command_line:
+        raise ConfigError(
+            "no repository given", "pass --repo OWNER/NAME, or write it in plansync.yaml"
+        )
     if "/" not in repo:
-        raise _fail(source, "repo", f"{repo!r} is not OWNER/NAME", "e.g. repo: acme/website")
+        raise _fail(source, "repo", f"{repo!r} is not OWNER/NAME", "e.g. acme/website")
     plans = data.get("plans") or ()
     if isinstance(plans, str):
         plans = (plans,)
+    if not plans and command_line:
+        raise ConfigError(
+            "no plan file given", "name it: plansync sync --repo OWNER/NAME docs/plan.md"
+        )
     if not plans or not all(isinstance(p, str) for p in plans):
         raise _fail(source, "plans", "no plan file given", "e.g. plans: [docs/plan.md]")
     return Config(

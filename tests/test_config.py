@@ -31,6 +31,13 @@ def test_command_line_overrides_and_gitlab_defaults(tmp_path: Path) -> None:
     assert (config.base_url, config.token_env) == ("https://gitlab.com", "GITLAB_TOKEN")
 
 
+def test_command_line_errors_say_which_flag() -> None:
+    with pytest.raises(ConfigError, match="no repository given.*--repo OWNER/NAME"):
+        load(None, {"plans": ("p.md",)})
+    with pytest.raises(ConfigError, match="no plan file given"):
+        load(None, {"repo": "o/r"})
+
+
 def test_one_shot_needs_no_file() -> None:
     config = load(
         None, {"repo": "o/r", "plans": ("plan.md",), "base_url": "http://127.0.0.1:1/api/v3/"}
