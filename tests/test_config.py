@@ -32,7 +32,7 @@ def test_command_line_overrides_and_gitlab_defaults(tmp_path: Path) -> None:
 
 
 def test_command_line_errors_say_which_flag() -> None:
-    with pytest.raises(ConfigError, match="no repository given.*--repo OWNER/NAME"):
+    with pytest.raises(ConfigError, match=r"no repository given.*--repo OWNER/NAME"):
         load(None, {"plans": ("p.md",)})
     with pytest.raises(ConfigError, match="no plan file given"):
         load(None, {"repo": "o/r"})
