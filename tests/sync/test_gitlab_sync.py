@@ -176,3 +176,59 @@ def test_corpus_plan_syncs_to_gitlab(corpus_sandbox: Sandbox, source: Path, tmp_
     before = corpus_sandbox.stats()["writes"]
     assert lab.plan().in_sync
     assert corpus_sandbox.stats()["writes"] == before
+
+
+def test_description_and_not_planned_flow_from_gitlab_to_the_plan(lab: Lab) -> None:
+    lab.sync()
+    issue = lab.issue("Task 7")
+    issue.description = "Added above by a person.\n\n" + issue.description.replace(
+        "Clear messages for expired", "Friendly messages for expired"
+    )
+    issue.save()
+    lab.sync()
+    assert "  - Friendly messages for expired, revoked and already-used invitations" in lab.text()
+    assert lab.issue("Task 7").description.startswith("Added above by a person.")
+    skipped = lab.issue("Task 6")  # GitLab has no close reason: the label says "not planned"
+    skipped.state_event = "close"
+    skipped.labels = [*skipped.labels, "closed: not planned"]
+    skipped.save()
+    lab.sync()
+    assert "- [~] **Task 6: Invite Dialog**" in lab.text()
+    assert lab.plan().in_sync
+
+
+@pytest.mark.parametrize(
+    ("policy", "plan_title", "issue_title"),
+    [("plan-wins", "Tokens A", "Tokens A"), ("remote-wins", "Tokens B", "Tokens B")],
+)
+def test_conflict_policies_on_gitlab(
+    lab: Lab, policy: str, plan_title: str, issue_title: str
+) -> None:
+    lab.sync()
+    lab.edit("Task 2: Invitation Tokens", "Task 2: Tokens A")
+    issue = lab.issue("Task 2")
+    issue.title = "Tokens B"
+    issue.save()
+    changes, _ = lab.sync(text=policy)
+    assert not changes.conflicts
+    assert f"**Task 2: {plan_title}**" in lab.text() and lab.issue("Task 2").title == issue_title
+    assert lab.plan().in_sync
+
+
+def test_renumbered_and_moved_task_keeps_its_gitlab_issue(lab: Lab) -> None:
+    lab.sync()
+    iid = lab.issue("Task 9").iid
+    text = lab.text()
+    block = text[text.index("- [ ] **Task 9") : text.index("## Quality Gates")]
+    text = text.replace(block, "")
+    moved = block.replace("Task 9: Launch Behind a Feature Flag", "Task 12: Launch for Everyone")
+    text = text.replace(
+        "- [ ] **Task 3: Invitation API**", moved + "- [ ] **Task 3: Invitation API**"
+    )
+    lab.plan_path.write_text(text)
+    lab.sync()
+    issue = lab.project().issues.get(iid)
+    assert issue.title == "Launch for Everyone"
+    assert issue.milestone["title"] == "Phase 2: Backend Implementation"
+    assert len(lab.project().issues.list(get_all=True, state="all")) == 14
+    assert lab.plan().in_sync
