@@ -24,6 +24,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from plansync.engine.merge import Merged
+
 BEGIN = "<!-- plansync:begin -->"
 DETAILS = "<!-- plansync:details -->"
 END = "<!-- plansync:end -->"
@@ -116,3 +118,36 @@ def build_body(description: str, details: str, marker: Marker, person: Body | No
         parts.append(person.after)
     parts.append(marker.render())
     return "\n\n".join(parts) + "\n"
+
+
+def first_base(
+    title: str, description: str, state: str, rel: dict[str, object]
+) -> dict[str, object]:
+    """The base of an issue plansync creates: the plan's values."""
+    base: dict[str, object] = {
+        "title": digest(title),
+        "description": digest(description),
+        "state": state,
+    }
+    if rel:
+        base["rel"] = rel
+    return base
+
+
+def next_base(
+    base: dict[str, object],
+    title: Merged,
+    description: Merged,
+    state: Merged,
+    rel: dict[str, object],
+) -> dict[str, object]:
+    """The base after a sync: each merged field's new value, or its old one on a conflict."""
+    new = dict(base)
+    for name, merged in (("title", title), ("description", description), ("state", state)):
+        if merged.base is not None:
+            new[name] = merged.base
+    if rel:
+        new["rel"] = rel
+    else:
+        new.pop("rel", None)
+    return new

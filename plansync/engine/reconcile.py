@@ -136,7 +136,9 @@ def _create(build: _Builder, issue: DesiredIssue) -> None:
     """
     relations = _relations(issue)
     refs = build.config.mapping.issue_ref != "off"
-    base = _base(issue.title, issue.description, issue.state, relations if refs else {})
+    base = m.first_base(
+        issue.title, issue.description, issue.state.value, relations if refs else {}
+    )
     body = m.build_body(
         issue.description, issue.details, m.Marker(build.plan_path, issue.key, base)
     )
@@ -174,19 +176,6 @@ def _relations(issue: DesiredIssue) -> dict[str, object]:
     if issue.blocked_by:
         relations["blocked_by"] = sorted(issue.blocked_by)
     return relations
-
-
-def _base(
-    title: str, description: str, state: RemoteState, rel: dict[str, object]
-) -> dict[str, object]:
-    base: dict[str, object] = {
-        "title": m.digest(title),
-        "description": m.digest(description),
-        "state": state.value,
-    }
-    if rel:
-        base["rel"] = rel
-    return base
 
 
 def _update(
@@ -228,7 +217,7 @@ def _update(
     if _unfinished(build, plan, issue, remote):
         recorded = {}  # made by a run that stopped early: its relations may be missing
     _links(build, issue, recorded)  # type: ignore[arg-type]
-    new_base = _new_base(base, title, description, state, relations)
+    new_base = m.next_base(base, title, description, state, relations)
     new_body = m.build_body(
         description.value, issue.details, m.Marker(build.plan_path, issue.key, new_base), body
     )
@@ -296,24 +285,6 @@ def _pull(
         build.add(
             "plan_edits", PlanEdit(issue.key, SetMarker(issue.key, marker), f"state: {state.value}")
         )
-
-
-def _new_base(
-    base: dict[str, object],
-    title: Merged,
-    description: Merged,
-    state: Merged,
-    rel: dict[str, object],
-) -> dict[str, object]:
-    new = dict(base)
-    for name, merged in (("title", title), ("description", description), ("state", state)):
-        if merged.base is not None:
-            new[name] = merged.base
-    if rel:
-        new["rel"] = rel
-    else:
-        new.pop("rel", None)
-    return new
 
 
 def _unfinished(build: _Builder, plan: Plan, issue: DesiredIssue, remote: RemoteIssue) -> bool:
