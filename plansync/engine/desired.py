@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from plansync.config import Mapping_
+from plansync.engine.checklists import Entry, render
 from plansync.engine.records import RemoteState
 from plansync.plan.fields import slugify
 from plansync.plan.model import Category, Item, Plan, Section, State
@@ -31,7 +32,8 @@ class DesiredIssue:
     parent: str | None = None  # key of the parent issue (sub-issue)
     blocked_by: tuple[str, ...] = ()  # keys
     issue_ref: int | None = None  # the number the plan line refers to
-    derived: bool = False  # a tracking issue: the plan is its only source
+    derived: bool = False  # a tracking issue: its title, body and state follow the plan
+    entries: tuple[Entry, ...] = ()  # a tracking issue's task list, ticked on either side
 
 
 @dataclass(frozen=True)
@@ -172,23 +174,19 @@ def _tracking_issues(
     issues = []
     for key, items in by_section.items():
         section = sections[key]
-        lines = [f"- [{'x' if i.checked else ' '}] {i.title}" + _owner(i) for i in items]
+        entries = tuple(Entry(i.key, i.title + _owner(i), i.checked) for i in items)
         done = all(i.checked for i in items)
         issues.append(
             DesiredIssue(
                 key=f"checklist/{slugify(key)}",
                 title=section.title,
                 description="",
-                details="\n".join(lines),
+                details=render(entries),
                 state=RemoteState.DONE if done else RemoteState.OPEN,
-                labels=(
-                    *labels_for(items[0], mapping)[:1],
-                    f"kind: {items[0].category.value.replace('_', '-')}",
-                )
-                if "kind" in mapping.extra_labels
-                else labels_for(items[0], mapping)[:1],
+                labels=_tracking_labels(items[0], mapping),
                 milestone=None,
                 derived=True,
+                entries=entries,
             )
         )
     return issues

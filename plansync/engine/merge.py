@@ -14,6 +14,13 @@ class Merged:
     base: str | None  # the new base (a fingerprint), None to keep the old one
 
 
+def directed(merged: Merged, direction: str) -> Merged:
+    """A one-way sync ("push" or "pull") leaves the other side's change, and its base, alone."""
+    if (direction == "push" and merged.pull) or (direction == "pull" and merged.push):
+        return Merged(merged.value, False, False, False, None)
+    return merged
+
+
 def merge(plan: str, remote: str, base: str | None, policy: str, fingerprint) -> Merged:  # type: ignore[no-untyped-def]
     """Decide one field. `fingerprint` maps a value to what the base stores (a hash).
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from plansync.config import Config
+from plansync.engine import checklists
 from plansync.engine import marker as m
 from plansync.engine.changes import (
     CloseRemoved,
@@ -32,7 +33,7 @@ from plansync.engine.identity import (
     match_issues,
     milestone_for,
 )
-from plansync.engine.merge import Merged, merge
+from plansync.engine.merge import Merged, directed, merge
 from plansync.engine.records import RemoteIssue, RemoteState, Snapshot
 from plansync.plan.model import Plan
 from plansync.plan.parse import parse_plan
@@ -64,7 +65,11 @@ def reconcile(
     desired = desired_state(plan, config.mapping)
     build = _Builder(plan_path, config, snapshot, {}, direction)
     _labels(build, desired)
-    milestone_numbers = _milestones(build, desired)
+    milestone_numbers = {
+        wanted.key: found.number
+        for wanted in desired.milestones
+        if (found := find_milestone(snapshot, plan_path, wanted.key, wanted.title))
+    }
     matched = match_issues(plan_path, desired, snapshot)
     for issue in desired.issues:
         remote = matched.get(issue.key)
@@ -75,6 +80,7 @@ def reconcile(
     _removed(build, matched)
     if config.mapping.import_issues and direction != "push":
         _import(build, plan, desired, matched, milestone_numbers)
+    _milestones(build, _after_pulls(plan, desired, build))
     c = build.changes
     if direction == "pull":  # the plan only: keep the edits, drop every remote write
         c = {kind: c[kind] for kind in ("plan_edits", "refs", "conflicts") if kind in c}
@@ -103,9 +109,17 @@ def _labels(build: _Builder, desired: Desired) -> None:
             build.add("labels", CreateLabel(label))
 
 
-def _milestones(build: _Builder, desired: Desired) -> dict[str, int]:
-    """Create or update one milestone per phase; return key -> number for those that exist."""
-    numbers: dict[str, int] = {}
+def _after_pulls(plan: Plan, desired: Desired, build: _Builder) -> Desired:
+    """What the plan asks for once this sync's own edits are in it (a milestone lists
+    its phase's completion criteria, which a tick pulled from an issue may change)."""
+    edits = [change.edit for change in build.changes.get("plan_edits", [])]  # type: ignore[attr-defined]
+    if not edits:
+        return desired
+    return desired_state(parse_plan(apply_edits(plan, edits), plan.path), build.config.mapping)
+
+
+def _milestones(build: _Builder, desired: Desired) -> None:
+    """Create or update one milestone per phase."""
     for wanted in desired.milestones:
         marker = m.Marker(build.plan_path, wanted.key).render()
         description = f"{wanted.description}\n\n{marker}".strip()
@@ -114,7 +128,6 @@ def _milestones(build: _Builder, desired: Desired) -> dict[str, int]:
             create = CreateMilestone(wanted.key, wanted.title, description, wanted.due_on)
             build.add("milestones", create)
             continue
-        numbers[wanted.key] = found.number
         if (
             found.title != wanted.title
             or m.normalize(found.description) != m.normalize(description)
@@ -124,7 +137,6 @@ def _milestones(build: _Builder, desired: Desired) -> dict[str, int]:
                 wanted.key, found.number, wanted.title, description, wanted.due_on
             )
             build.add("milestones", update)
-    return numbers
 
 
 def _create(build: _Builder, issue: DesiredIssue) -> None:
@@ -139,6 +151,8 @@ def _create(build: _Builder, issue: DesiredIssue) -> None:
     base = m.first_base(
         issue.title, issue.description, issue.state.value, relations if refs else {}
     )
+    if issue.entries:
+        base["ticks"] = {entry.key: entry.checked for entry in issue.entries}
     body = m.build_body(
         issue.description, issue.details, m.Marker(build.plan_path, issue.key, base)
     )
@@ -188,6 +202,8 @@ def _update(
     body = m.split_body(remote.body)
     base = dict(body.marker.base) if body.marker and body.marker.key == issue.key else {}
     policy = build.config.conflicts
+    if issue.entries:
+        issue = _ticks(build, issue, remote, body, base)
     text_policy = "plan-wins" if issue.derived else policy.text
     title = merge(issue.title, remote.title, base.get("title"), text_policy, m.digest)
     remote_description = body.description if body.description is not None else issue.description
@@ -201,7 +217,7 @@ def _update(
         "plan-wins" if issue.derived else policy.state,
         _identity,
     )
-    title, description, state = (_directed(x, build.direction) for x in (title, description, state))
+    title, description, state = (directed(x, build.direction) for x in (title, description, state))
     for name, merged, plan_value, remote_value in (
         ("title", title, issue.title, remote.title),
         ("description", description, issue.description, remote_description),
@@ -256,11 +272,20 @@ def _why(
     return tuple(why)
 
 
-def _directed(merged: Merged, direction: str) -> Merged:
-    """A one-way sync leaves the other side's change alone, and its base with it."""
-    if (direction == "push" and merged.pull) or (direction == "pull" and merged.push):
-        return Merged(merged.value, False, False, False, None)
-    return merged
+def _ticks(
+    build: _Builder, issue: DesiredIssue, remote: RemoteIssue, body: m.Body, base: dict[str, object]
+) -> DesiredIssue:
+    """A tracking issue: boxes ticked in its task list reach the plan, and the other way."""
+    issue, ticks = checklists.apply_ticks(
+        issue, body.details, base, build.config.conflicts.state, build.direction
+    )
+    for entry in ticks.pulls:
+        edit = SetMarker(entry.key, "x" if entry.checked else " ")
+        build.add("plan_edits", PlanEdit(entry.key, edit, f"ticked in issue #{remote.number}"))
+    for entry, tick in ticks.conflicts:
+        conflict = Conflict(entry.key, "checkbox", str(entry.checked), str(tick), remote.number)
+        build.add("conflicts", conflict)
+    return issue
 
 
 def _pull(

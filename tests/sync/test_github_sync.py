@@ -251,3 +251,24 @@ def test_relations_that_failed_half_way_are_made_on_the_next_run(world: World) -
     assert world.plan().in_sync
     world.sync()
     assert world.writes() == before
+
+
+def test_ticks_in_a_tracking_issue_reach_the_plan_and_back(world: World) -> None:
+    world.sync()
+    tracking = issue_of(world, "checklist/phase-2-completion-criteria")
+    assert "- [ ] API documented and covered by integration tests" in tracking.body
+    tracking.edit(
+        body=tracking.body.replace(
+            "- [ ] API documented and covered by integration tests",
+            "- [x] API documented and covered by integration tests",
+        )
+    )
+    world.edit(
+        "- [ ] Invitation emails render correctly", "- [x] Invitation emails render correctly"
+    )
+    world.sync()
+    assert "- [x] API documented and covered by integration tests" in world.text()
+    tracking = issue_of(world, "checklist/phase-2-completion-criteria")
+    assert "- [x] Invitation emails render correctly in the major mail clients" in tracking.body
+    assert (tracking.state, tracking.state_reason) == ("closed", "completed")  # all ticked
+    assert world.plan().in_sync
