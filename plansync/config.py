@@ -10,6 +10,7 @@ from typing import Any
 
 import yaml
 
+from plansync.engine.policy import Conflicts, Mapping_, Policy
 from plansync.errors import ConfigError
 
 COMMAND_LINE = "(command line)"
@@ -17,26 +18,6 @@ PROVIDERS = ("github", "gitlab")
 POLICIES = ("fail", "plan-wins", "remote-wins")
 DEFAULT_BASE_URLS = {"github": "https://api.github.com", "gitlab": "https://gitlab.com"}
 DEFAULT_TOKEN_ENV = {"github": "GITHUB_TOKEN", "gitlab": "GITLAB_TOKEN"}
-
-
-@dataclass(frozen=True)
-class Mapping_:
-    """How plan items become issues (the defaults fit the team template)."""
-
-    label: str = "plan"  # every managed issue carries it
-    extra_labels: tuple[str, ...] = ("priority", "kind")  # also "effort"
-    checklists: str = "tracking"  # "issues": one issue each; "tracking": one per section; "off"
-    nested: str = "sub-issues"  # GitHub sub-issues / GitLab links; or "task-list"
-    issue_ref: str = "number"  # "number" writes " (#42)", "link" a markdown link, "off" nothing
-    skipped_marker: str = "~"  # written when an issue is closed as not planned
-    users: Mapping[str, str] = field(default_factory=dict)  # plan owner -> service username
-    import_issues: bool = False  # add labelled issues made on the service to the plan
-
-
-@dataclass(frozen=True)
-class Conflicts:
-    text: str = "fail"  # titles and descriptions
-    state: str = "remote-wins"  # open / done / skipped
 
 
 @dataclass(frozen=True)
@@ -49,6 +30,9 @@ class Config:
     mapping: Mapping_ = field(default_factory=Mapping_)
     conflicts: Conflicts = field(default_factory=Conflicts)
     source: str = COMMAND_LINE
+
+    def policy(self, trusted_authors: frozenset[str] | None = None) -> Policy:
+        return Policy(self.mapping, self.conflicts, trusted_authors)
 
     def token(self, environ: Mapping[str, str] = os.environ) -> str:
         token = environ.get(self.token_env, "")

@@ -52,7 +52,7 @@ def compute(
             )
     snapshot = provider.snapshot(config.mapping.label)
     snapshot = _with_referenced_issues(plan, snapshot, provider)
-    return plan, reconcile(plan, marker_path(plan_path), config, snapshot, direction)
+    return plan, reconcile(plan, marker_path(plan_path), config.policy(), snapshot, direction)
 
 
 def _with_referenced_issues(plan: Plan, snapshot: Snapshot, provider: Provider) -> Snapshot:

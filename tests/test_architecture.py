@@ -1,4 +1,5 @@
-"""The layering the house style promises: plan/ is pure (no I/O, no clock, no environment)."""
+"""The layering the house style promises: plan/ and engine/ are pure (no I/O, no clock, no
+environment), and dependencies point inward."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 
 from tests.conftest import ROOT
 
-PURE_PACKAGES = ["plan"]
+PURE_PACKAGES = ["plan", "engine"]
 FORBIDDEN = {
     "os",
     "io",
@@ -52,3 +53,26 @@ def test_no_module_is_too_long_to_read_in_one_sitting() -> None:
     for path in (ROOT / "plansync").rglob("*.py"):
         lines = len(path.read_text().splitlines())
         assert lines <= 400, f"{path.relative_to(ROOT)} has {lines} lines"
+
+
+def plansync_imports_of(path: Path) -> set[str]:
+    """The plansync modules `path` imports, as dotted names."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("plansync"):
+            names.add(node.module)
+        elif isinstance(node, ast.Import):
+            names.update(a.name for a in node.names if a.name.startswith("plansync"))
+    return names
+
+
+def test_dependencies_point_inward() -> None:
+    """plan/ knows nothing of the engine; neither knows the shell, settings or front ends."""
+    allowed = {
+        "plan": ("plansync.plan", "plansync.errors"),
+        "engine": ("plansync.plan", "plansync.engine", "plansync.errors"),
+    }
+    for package, prefixes in allowed.items():
+        for path in (ROOT / "plansync" / package).glob("*.py"):
+            for name in plansync_imports_of(path):
+                assert name.startswith(prefixes), f"{path.relative_to(ROOT)} imports {name}"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from plansync.config import Mapping_
 from plansync.engine.checklists import Entry, render
+from plansync.engine.policy import Mapping_
 from plansync.engine.records import RemoteState
 from plansync.plan.fields import slugify
 from plansync.plan.model import Category, Item, Plan, Section, State

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from plansync.config import Config
 from plansync.engine import checklists
 from plansync.engine import marker as m
 from plansync.engine.changes import (
@@ -34,6 +33,7 @@ from plansync.engine.identity import (
     milestone_for,
 )
 from plansync.engine.merge import Merged, directed, merge
+from plansync.engine.policy import Policy
 from plansync.engine.records import RemoteIssue, RemoteState, Snapshot
 from plansync.plan.model import Plan
 from plansync.plan.parse import parse_plan
@@ -49,7 +49,7 @@ class _Builder:
     """Collects changes while reconcile walks the plan."""
 
     plan_path: str
-    config: Config
+    policy: Policy
     snapshot: Snapshot
     changes: dict[str, list[object]]
     direction: str
@@ -59,11 +59,11 @@ class _Builder:
 
 
 def reconcile(
-    plan: Plan, plan_path: str, config: Config, snapshot: Snapshot, direction: str = "both"
+    plan: Plan, plan_path: str, policy: Policy, snapshot: Snapshot, direction: str = "both"
 ) -> SyncPlan:
     """`direction` "push" changes only the service, "pull" only the plan, "both" both."""
-    desired = desired_state(plan, config.mapping)
-    build = _Builder(plan_path, config, snapshot, {}, direction)
+    desired = desired_state(plan, policy.mapping)
+    build = _Builder(plan_path, policy, snapshot, {}, direction)
     _labels(build, desired)
     milestone_numbers = {
         wanted.key: found.number
@@ -78,7 +78,7 @@ def reconcile(
         else:
             _update(build, plan, issue, remote, milestone_numbers)
     _removed(build, matched)
-    if config.mapping.import_issues and direction != "push":
+    if policy.mapping.import_issues and direction != "push":
         _import(build, plan, desired, matched, milestone_numbers)
     _milestones(build, _after_pulls(plan, desired, build))
     c = build.changes
@@ -115,7 +115,7 @@ def _after_pulls(plan: Plan, desired: Desired, build: _Builder) -> Desired:
     edits = [change.edit for change in build.changes.get("plan_edits", [])]  # type: ignore[attr-defined]
     if not edits:
         return desired
-    return desired_state(parse_plan(apply_edits(plan, edits), plan.path), build.config.mapping)
+    return desired_state(parse_plan(apply_edits(plan, edits), plan.path), build.policy.mapping)
 
 
 def _milestones(build: _Builder, desired: Desired) -> None:
@@ -147,7 +147,7 @@ def _create(build: _Builder, issue: DesiredIssue) -> None:
     Without references (issue_ref: off) the marker records them after they are made.
     """
     relations = _relations(issue)
-    refs = build.config.mapping.issue_ref != "off"
+    refs = build.policy.mapping.issue_ref != "off"
     base = m.first_base(
         issue.title, issue.description, issue.state.value, relations if refs else {}
     )
@@ -169,7 +169,7 @@ def _create(build: _Builder, issue: DesiredIssue) -> None:
                 why=("relations",),
             ),
         )
-    if build.config.mapping.issue_ref != "off" and not issue.derived:
+    if build.policy.mapping.issue_ref != "off" and not issue.derived:
         build.add("refs", WriteRef(issue.key))
 
 
@@ -201,7 +201,7 @@ def _update(
 ) -> None:
     body = m.split_body(remote.body)
     base = dict(body.marker.base) if body.marker and body.marker.key == issue.key else {}
-    policy = build.config.conflicts
+    policy = build.policy.conflicts
     if issue.entries:
         issue = _ticks(build, issue, remote, body, base)
     text_policy = "plan-wins" if issue.derived else policy.text
@@ -277,7 +277,7 @@ def _ticks(
 ) -> DesiredIssue:
     """A tracking issue: boxes ticked in its task list reach the plan, and the other way."""
     issue, ticks = checklists.apply_ticks(
-        issue, body.details, base, build.config.conflicts.state, build.direction
+        issue, body.details, base, build.policy.conflicts.state, build.direction
     )
     for entry in ticks.pulls:
         edit = SetMarker(entry.key, "x" if entry.checked else " ")
@@ -304,7 +304,7 @@ def _pull(
         edit = SetDescription(issue.key, description.value)
         build.add("plan_edits", PlanEdit(issue.key, edit, "description"))
     if state.pull:
-        marker = {"open": " ", "done": "x", "skipped": build.config.mapping.skipped_marker}[
+        marker = {"open": " ", "done": "x", "skipped": build.policy.mapping.skipped_marker}[
             state.value
         ]
         build.add(
@@ -316,17 +316,17 @@ def _unfinished(build: _Builder, plan: Plan, issue: DesiredIssue, remote: Remote
     """An issue whose task line does not point at it yet was created by a run that did
     not reach its end (references are written last). A push-only run writes no
     references, so it takes the marker's word."""
-    if build.config.mapping.issue_ref == "off" or issue.derived or build.direction == "push":
+    if build.policy.mapping.issue_ref == "off" or issue.derived or build.direction == "push":
         return False
     found = plan.find(issue.key)
     return not found or ref_number(found[0].issue_ref) != remote.number
 
 
 def _ref(build: _Builder, plan: Plan, issue: DesiredIssue, remote: RemoteIssue) -> None:
-    if build.config.mapping.issue_ref == "off" or issue.derived:
+    if build.policy.mapping.issue_ref == "off" or issue.derived:
         return
     item = plan.item(issue.key)
-    if item.issue_ref != ref_text(build.config.mapping.issue_ref, remote.number, remote.url):
+    if item.issue_ref != ref_text(build.policy.mapping.issue_ref, remote.number, remote.url):
         build.add("refs", WriteRef(issue.key))
 
 
@@ -366,7 +366,7 @@ def _import(
     referenced = {wanted.issue_ref for wanted in desired.issues if wanted.issue_ref}
     phases = {number: key for key, number in milestones.items()}
     fallback = desired.milestones[-1].key if desired.milestones else None
-    style = build.config.mapping.issue_ref
+    style = build.policy.mapping.issue_ref
     new = [
         issue
         for issue in build.snapshot.issues
@@ -380,13 +380,13 @@ def _import(
             issue.title,
             _MARKERS[issue.state.value]
             if issue.state.value != "skipped"
-            else build.config.mapping.skipped_marker,
+            else build.policy.mapping.skipped_marker,
             ref_text("number" if style == "off" else style, issue.number, issue.url),
         )
         for issue in new
     }
     grown = parse_plan(apply_edits(plan, list(adds.values())), plan.path)
-    wanted = {issue.key: issue for issue in desired_state(grown, build.config.mapping).issues}
+    wanted = {issue.key: issue for issue in desired_state(grown, build.policy.mapping).issues}
     for issue in new:
         item = next(i for i in grown.items if ref_number(i.issue_ref) == issue.number)
         build.add(
