@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 
 class State(enum.Enum):
@@ -150,14 +151,29 @@ class Plan:
     items: tuple[Item, ...]
     path: str | None = None
 
+    @cached_property
+    def _by_key(self) -> dict[str, list[Item]]:
+        # Built once: a sync looks items up by key for every task.
+        index: dict[str, list[Item]] = {}
+        for item in self.items:
+            index.setdefault(item.key, []).append(item)
+        return index
+
+    @cached_property
+    def _by_parent(self) -> dict[str | None, list[Item]]:
+        index: dict[str | None, list[Item]] = {}
+        for item in self.items:
+            index.setdefault(item.parent, []).append(item)
+        return index
+
     def find(self, key: str) -> list[Item]:
-        return [item for item in self.items if item.key == key]
+        return list(self._by_key.get(key, ()))
 
     def item(self, key: str) -> Item:
-        found = self.find(key)
+        found = self._by_key.get(key)
         if not found:
             raise KeyError(key)
         return found[0]
 
     def children(self, key: str) -> list[Item]:
-        return [item for item in self.items if item.parent == key]
+        return list(self._by_parent.get(key, ()))
