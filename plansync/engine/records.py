@@ -26,6 +26,8 @@ class RemoteIssue:
     milestone: int | None = None  # milestone number (GitHub) or id (GitLab)
     assignees: tuple[str, ...] = ()
     url: str = ""
+    author: str = ""  # the login that opened it: a marker alone is trusted only from some
+    created_at: str = ""  # ISO 8601, as the service gives it
 
 
 @dataclass(frozen=True)
