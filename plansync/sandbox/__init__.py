@@ -4,6 +4,9 @@ with Sandbox() as sandbox:
     gh = sandbox.github_client()          # PyGithub, throttling off
     gh.get_repo("octo/demo").create_issue("Hello")
     print(sandbox.stats()["writes"])      # 1
+
+`Sandbox(clock=FakeTime())` runs it on a fake time source (see `plansync.sandbox.clock`);
+`add_account` and `github_client(token=...)` act as other users.
 """
 
 from __future__ import annotations
@@ -11,20 +14,26 @@ from __future__ import annotations
 import os
 import secrets
 import threading
+from collections.abc import Iterable
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from plansync.sandbox.app import App
+from plansync.sandbox.clock import Clock, FakeTime, RealTime, TimeSource
 from plansync.sandbox.faults import Faults, parse_spec
 from plansync.sandbox.github.seed import seed as seed_github
-from plansync.sandbox.http import SandboxServer
+from plansync.sandbox.http import MAX_BODY, REQUEST_TIMEOUT, SandboxServer
 from plansync.sandbox.state import Store
 
 if TYPE_CHECKING:
     import github
     import gitlab
 
-__all__ = ["Sandbox"]
+__all__ = ["Clock", "FakeTime", "RealTime", "Sandbox", "TimeSource"]
+
+
+def new_token() -> str:
+    return f"sandbox-{secrets.token_hex(12)}"
 
 
 class Sandbox:
@@ -40,17 +49,28 @@ class Sandbox:
         faults: str = "",
         seed: int = 0,
         config: dict[str, Any] | None = None,
+        *,
+        clock: TimeSource | None = None,
+        admin_token: str | None = None,
+        max_body: int = MAX_BODY,
+        request_timeout: float = REQUEST_TIMEOUT,
     ) -> None:
+        """`clock`: the time source (default the wall clock; a `FakeTime` makes waits instant).
+        `admin_token`: one more token for `/_sandbox/` (the sandbox token always works there).
+        `max_body` (bytes, else 413) and `request_timeout` (seconds a connection may stall)."""
         self.host = host
         self.port = port
         initial = dict(config or {})
         if latency_ms:
             initial["latency_ms"] = latency_ms
-        self.store = Store(path=state, config=initial)
+        self.store = Store(path=state, config=initial, clock=clock)
         # With a state file, the token saved with it is reused so configured clients keep working.
-        saved = sorted(self.store.tokens)
-        self.token = token or (saved[0] if saved else f"sandbox-{secrets.token_hex(12)}")
-        self.store.tokens.add(self.token)
+        saved = self.store.default_tokens()
+        self.token = token or (saved[0] if saved else new_token())
+        self.store.add_account(self.token)
+        self.store.admin_tokens.update(t for t in (self.token, admin_token) if t)
+        self.max_body = max_body
+        self.request_timeout = request_timeout
         self.app = App(self.store, Faults(parse_spec(faults), seed))
         self._server: SandboxServer | None = None
         self._thread: threading.Thread | None = None
@@ -58,7 +78,9 @@ class Sandbox:
     def start(self) -> Sandbox:
         if self._server is not None:
             return self
-        self._server = SandboxServer((self.host, self.port), self.app)
+        self._server = SandboxServer(
+            (self.host, self.port), self.app, self.max_body, self.request_timeout
+        )
         self.port = int(self._server.server_address[1])
         self._thread = threading.Thread(
             target=self._server.serve_forever,
@@ -74,6 +96,7 @@ class Sandbox:
         if server is None:
             return
         self._server = self._thread = None
+        self.app.faults.gate.release()  # held requests must not outlive the server
         server.shutdown()
         server.close_connections()
         server.server_close()
@@ -91,6 +114,11 @@ class Sandbox:
         trace: TracebackType | None,
     ) -> None:
         self.stop()
+
+    @property
+    def clock(self) -> Clock:
+        """The sandbox's scaled clock; `clock.source` is the time source it was given."""
+        return self.store.clock
 
     @property
     def url(self) -> str:
@@ -136,13 +164,32 @@ class Sandbox:
     def requests(self, limit: int | None = None) -> list[dict[str, Any]]:
         return self.app.stats.entries(limit)
 
-    def github_client(self, **options: Any) -> github.Github:
-        """A PyGithub client for this sandbox without PyGithub's pauses and retries."""
+    def add_account(
+        self, login: str, token: str | None = None, write: bool | Iterable[str] = True
+    ) -> str:
+        """Let `login` in with its own token (returned; generated unless given). `write` is push
+        access (GitLab: Reporter or above): True, False, or the `owner/name` repositories. An
+        account without it has the labels, milestone and assignees of its issues dropped."""
+        token = token or new_token()
+        self.store.add_account(token, login, write)
+        return token
+
+    def wait_held(self, count: int = 1, timeout: float = 60.0) -> bool:
+        """Block until `count` requests wait on a `hold` fault (True), or `timeout` passes."""
+        return self.app.faults.gate.wait_held(count, timeout)
+
+    def release_held(self) -> None:
+        """Let every request held by a `hold` fault go on."""
+        self.app.faults.gate.release()
+
+    def github_client(self, token: str | None = None, **options: Any) -> github.Github:
+        """A PyGithub client for this sandbox without PyGithub's pauses and retries, acting as
+        the account of `token` (default: the sandbox token)."""
         import github
 
         settings: dict[str, Any] = {
             "base_url": self.github_url,
-            "auth": github.Auth.Token(self.token),
+            "auth": github.Auth.Token(token or self.token),
             "retry": None,
             "seconds_between_requests": None,
             "seconds_between_writes": None,
@@ -150,8 +197,12 @@ class Sandbox:
         settings.update(options)
         return github.Github(**settings)
 
-    def gitlab_client(self, **options: Any) -> gitlab.Gitlab:
-        """A python-gitlab client for this sandbox."""
+    def gitlab_client(self, token: str | None = None, **options: Any) -> gitlab.Gitlab:
+        """A python-gitlab client for this sandbox, acting as the account of `token`."""
         import gitlab
 
-        return gitlab.Gitlab(self.gitlab_url, private_token=self.token, **options)
+        return gitlab.Gitlab(self.gitlab_url, private_token=token or self.token, **options)
+
+    def admin_headers(self) -> dict[str, str]:
+        """What an HTTP call to `/_sandbox/` must send."""
+        return {"Authorization": f"token {self.token}"}

@@ -1,6 +1,7 @@
 """The admin API under `/_sandbox/`: reset, seed, faults, limits, tokens, stats, request log.
 
-Admin calls need no token, are never faulted or rate limited, and are not counted in the stats.
+Admin calls need the sandbox's token (or its admin token), sent as for the API; they are never
+faulted or rate limited, and are not counted in the stats (see `access.py` for the lock).
 Handlers get the `App` (not the store) because they reach the counters, faults and limiter.
 """
 
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import importlib
+import secrets
 from typing import TYPE_CHECKING, Any
 
 from plansync.sandbox.faults import FaultSpecError, parse_spec
@@ -27,7 +29,7 @@ ENDPOINTS = {
     "GET|POST|DELETE /_sandbox/faults": "read, set ({spec, seed}) or clear fault rules",
     "GET|POST /_sandbox/limits": "read or merge settings (limits, time_scale, latency_ms)",
     "POST /_sandbox/seed": "create data: {github: {repos: ...}, gitlab: {...}}",
-    "POST /_sandbox/tokens": "accept one more token: {token}",
+    "POST /_sandbox/tokens": "add an account: {login, token, write} (all optional)",
     "GET /_sandbox/state": "all stored data as JSON",
 }
 
@@ -137,13 +139,26 @@ def seed(request: Request, app: App) -> Response:
     return Response(201, created)
 
 
+def _write_access(value: Any) -> bool | list[str]:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, list) and all(isinstance(name, str) for name in value):
+        return value
+    raise ApiError(400, {"message": "write must be true, false or a list of owner/name"})
+
+
 @ROUTER.route("POST", "/_sandbox/tokens")
 def add_token(request: Request, app: App) -> Response:
-    token = _body(request).get("token")
-    if not isinstance(token, str) or not token:
-        raise ApiError(400, {"message": "expected {token: string}"})
-    app.store.tokens.add(token)
-    return Response(201, {"tokens": len(app.store.tokens)})
+    """An account: `login` (omitted: the default account), `token` (omitted: generated) and
+    `write` (push access: true, false, or a list of repositories; default true)."""
+    body = _body(request)
+    token = body.get("token") or f"sandbox-{secrets.token_hex(12)}"
+    login = body.get("login")
+    if not isinstance(token, str) or (login is not None and not isinstance(login, str)):
+        raise ApiError(400, {"message": "expected {login: string, token: string, write: ...}"})
+    account = app.store.add_account(token, login or None, _write_access(body.get("write", True)))
+    answer = {"token": token, **account.to_json(), "tokens": len(app.store.accounts)}
+    return Response(201, answer)
 
 
 @ROUTER.route("GET", "/_sandbox/state")

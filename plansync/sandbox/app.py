@@ -1,21 +1,21 @@
-"""The request pipeline: admin or service, faults and latency, GitHub auth and rate limits,
-dispatch under the store lock, ETag/304, counters, persistence. No sockets here.
+"""The request pipeline: origin check, admin (locked) or service, faults and latency, GitHub auth
+and rate limits, dispatch under the store lock, ETag/304, counters, persistence. No sockets here.
 """
 
 from __future__ import annotations
 
 import copy
-import hashlib
 import importlib
+import math
 import sys
-import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from plansync.sandbox import admin
-from plansync.sandbox.faults import Fault, Faults, Kind
+from plansync.sandbox import access, admin
+from plansync.sandbox.conditional import conditional
+from plansync.sandbox.faults import WAITS, Fault, Faults, Kind
 from plansync.sandbox.github import ROUTER as GITHUB
 from plansync.sandbox.http import ApiError, DropConnection, Request, Response, encode_body
 from plansync.sandbox.limits import DOCS, GithubLimiter, GithubLimits
@@ -45,27 +45,6 @@ def gitlab_router() -> Router | None:
     return router if isinstance(router, Router) else None
 
 
-def etag_of(payload: bytes) -> str:
-    return 'W/"' + hashlib.sha256(payload).hexdigest() + '"'
-
-
-def etag_matches(header: str | None, etag: str) -> bool:
-    if not header:
-        return False
-    wanted = etag.removeprefix("W/")
-    tags = [t.strip().removeprefix("W/") for t in header.split(",")]
-    return "*" in tags or wanted in tags
-
-
-def bearer(request: Request) -> str | None:
-    """The token in `Authorization: token X` / `Bearer X`, or in `PRIVATE-TOKEN`; None if absent."""
-    header = request.headers.get("Authorization") or ""
-    scheme, _, value = header.strip().partition(" ")
-    if scheme.lower() in ("token", "bearer") and value.strip():
-        return value.strip()
-    return request.headers.get("PRIVATE-TOKEN") or None
-
-
 @dataclass
 class Outcome:
     """What the pipeline settled on for one request, before it becomes bytes."""
@@ -83,15 +62,16 @@ class App:
         self,
         store: Store,
         faults: Faults | None = None,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
     ) -> None:
         self.store = store
         self.faults = faults or Faults()
         self.stats = Stats()
         self.limiter = GithubLimiter()
-        self.sleep = sleep
+        # Latency passes on the store's time source, so a fake clock makes it instant.
+        self.sleep = sleep or store.clock.source.sleep
         self.initial_config = copy.deepcopy(store.config)
-        self.initial_tokens = set(store.tokens)
+        self.initial_accounts = dict(store.accounts)
         self.configure({})
 
     def configure(self, patch: dict[str, Any]) -> None:
@@ -106,8 +86,9 @@ class App:
         self.stats.reset()
         self.limiter.reset()
         self.faults.set([], self.faults.seed)
+        self.faults.gate.release()
         if limits:
-            self.store.tokens = set(self.initial_tokens)
+            self.store.accounts = dict(self.initial_accounts)
             self.store.config.clear()
             self.configure(copy.deepcopy(self.initial_config))
 
@@ -116,17 +97,24 @@ class App:
         return GithubLimits.from_config(self.store.config.get("github", {}))
 
     def handle(self, request: Request) -> Wire:
-        if request.path == "/_sandbox" or request.path.startswith("/_sandbox/"):
-            return self._wire(request, self._admin(request))
+        refused = access.foreign_origin(request)
+        if refused is not None:
+            return self._wire(request, refused)
+        if access.is_admin(request):
+            locked = access.admin_refusal(request, self.store)
+            return self._wire(request, locked or self._admin(request))
         service, request = self._service(request)
         faults = self.faults.pick(request.method, request.path, request.prefix + request.path)
-        fault = next((f for f in faults if f.kind is not Kind.LATENCY), None)
+        fault = next((f for f in faults if f.kind not in WAITS), None)
         delay = float(self.store.config.get("latency_ms", 0) or 0)
         delay += sum(f.latency_ms for f in faults if f.kind is Kind.LATENCY)
+        held = any(f.kind is Kind.HOLD for f in faults)
         router = GITHUB if service == "github" else gitlab_router()
 
         def serve() -> Response:
-            # Runs once the request is admitted, so latency counts as time in flight.
+            # Runs once the request is admitted, so latency and holds count as time in flight.
+            if held:
+                self.faults.gate.hold()
             if delay > 0:
                 self.sleep(delay / 1000)
             if fault is not None and fault.kind is Kind.RESET:
@@ -181,53 +169,57 @@ class App:
             body = {"message": f"sandbox bug: {type(error).__name__}: {error}"}
             return Response(500, body, route="crash")
 
-    def _conditional(self, request: Request, response: Response) -> Response:
-        """ETag on a 200 GET; an `If-None-Match` that matches turns it into an empty 304."""
-        if request.method != "GET" or response.status != 200:
-            return response
-        payload, _ = encode_body(response.body)
-        etag = etag_of(payload)
-        headers = dict(response.headers or {})
-        headers["ETag"] = etag
-        if etag_matches(request.headers.get("If-None-Match"), etag):
-            return Response(304, None, headers, response.route)
-        return replace(response, headers=headers)
-
     def _finish(self, request: Request, response: Response) -> Response:
-        response = self._conditional(request, response)
+        response = conditional(request, response, github=request.prefix != "/api/v4")
         if request.method in WRITES and 200 <= response.status < 300:
             self.store.save()
         return response
 
     def _github(self, request: Request, serve: Callable[[], Response]) -> Outcome:
         """Auth and rate limits around `serve`; every answer carries the x-ratelimit headers."""
-        token = bearer(request)
+        token = access.bearer(request)
         limits = self.github_limits
-        if token is not None and self.store.tokens and token not in self.store.tokens:
-            body = {"message": "Bad credentials", "documentation_url": GITHUB_DOCS, "status": "401"}
-            headers = self.limiter.headers("", self.store.clock.now(), limits)
+        account = self.store.accounts.get(token) if token is not None else None
+        if (token is not None and account is None) or (token is None and request.method in WRITES):
+            message = "Bad credentials" if token is not None else "Requires authentication"
+            body = {"message": message, "documentation_url": GITHUB_DOCS, "status": "401"}
+            headers = self._client_time(self.limiter.headers("", self.store.clock.now(), limits))
             return Outcome(Response(401, body, headers, "auth"), "github")
+        request.context["account"] = account
         identity = token or ""
-        if token is None and request.method in WRITES:
-            body = {"message": "Requires authentication", "documentation_url": GITHUB_DOCS}
-            headers = self.limiter.headers("", self.store.clock.now(), limits)
-            return Outcome(Response(401, body, headers, "auth"), "github")
         free = request.path in FREE_PATHS
         now = self.store.clock.now()
         refusal = self.limiter.admit(identity, now, request.method in WRITES, free, limits)
         if refusal is not None:
             body = {"message": refusal.message, "documentation_url": DOCS}
-            return Outcome(Response(refusal.status, body, refusal.headers, "limit"), "github")
-        request.context["rate"] = self.limiter.snapshot(identity, now, limits)
+            headers = self._client_time(refusal.headers)
+            return Outcome(Response(refusal.status, body, headers, "limit"), "github")
+        rate = self.limiter.snapshot(identity, now, limits)
+        rate["reset"] = self._client_reset(rate["reset"])
+        request.context["rate"] = rate
         response = Response(0, route="reset")  # what a reset leaves: no answer, no charge
         try:
             response = serve()
         finally:
             self.limiter.release(identity, refund=response.status in (0, 304) and not free)
-        headers = self.limiter.headers(identity, self.store.clock.now(), limits)
+        headers = self._client_time(self.limiter.headers(identity, self.store.clock.now(), limits))
         headers.update(response.headers or {})
         points = 0 if free or response.status == 304 else 1
         return Outcome(replace(response, headers=headers), "github", points)
+
+    def _client_reset(self, moment: float) -> int:
+        """A reset moment of sandbox time as the epoch second clients must wait until."""
+        return math.ceil(self.store.clock.to_source(moment))
+
+    def _client_time(self, headers: dict[str, str]) -> dict[str, str]:
+        """Limits count in scaled time; clients are told real (source) times and spans, so an
+        unmodified client waits the right real span under a `time_scale`."""
+        told = dict(headers)
+        if "x-ratelimit-reset" in told:
+            told["x-ratelimit-reset"] = str(self._client_reset(float(told["x-ratelimit-reset"])))
+        if "retry-after" in told:
+            told["retry-after"] = str(self.store.clock.span(float(told["retry-after"])))
+        return told
 
     def _record(self, request: Request, outcome: Outcome) -> None:
         status = outcome.response.status

@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
+import errno
 import signal
 import threading
 from types import FrameType
 
 import click
 
+from plansync.errors import ConfigError
 from plansync.sandbox import Sandbox
 from plansync.sandbox.faults import FaultSpecError
+
+
+def listen(server: Sandbox) -> None:
+    """Start `server`; a port in use or an address that cannot be bound is a one-line error."""
+    try:
+        server.start()
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            raise ConfigError(
+                f"port {server.port} is in use; pass --port 0 for a free one"
+            ) from error
+        reason = error.strerror or str(error)
+        raise ConfigError(f"cannot listen on {server.host}:{server.port}: {reason}") from error
 
 
 def banner(sandbox: Sandbox, state: str | None) -> str:
@@ -18,7 +33,7 @@ def banner(sandbox: Sandbox, state: str | None) -> str:
         f"  GitHub API   {sandbox.url}  (also {sandbox.github_url})",
         f"  GitLab API   {sandbox.url}/api/v4  (python-gitlab url: {sandbox.gitlab_url})",
         f"  token        {sandbox.token}",
-        f"  admin        {sandbox.url}/_sandbox/stats",
+        f"  admin        {sandbox.url}/_sandbox/stats  (send the token, as for the API)",
     ]
     if state:
         lines.append(f"  state file   {state}")
@@ -63,8 +78,8 @@ def sandbox(
     def on_term(signum: int, frame: FrameType | None) -> None:
         stop.set()
 
+    listen(server)
     previous = signal.signal(signal.SIGTERM, on_term)
-    server.start()
     click.echo(banner(server, state))
     try:
         while not stop.wait(0.5):

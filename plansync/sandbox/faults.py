@@ -2,7 +2,7 @@
 
     SPEC    := RULE (";" RULE)*
     RULE    := [METHOD " "] PATH ":" ACTION [" " TRIGGER]
-    ACTION  := 500 | 502 | 503 | reset | lost-response | malformed | latency <N>ms
+    ACTION  := 500 | 502 | 503 | reset | lost-response | malformed | latency <N>ms | hold
     TRIGGER := @N (the Nth matching request) | @N+ (the Nth and later) | %N (every Nth) | ~P (rate)
 
 PATH is a glob where `*` matches anything, `/` included, tried against the path with and without
@@ -32,6 +32,41 @@ class Kind(enum.Enum):
     RESET = "reset"  # reset the connection before anything happens
     LOST = "lost-response"  # run the handler (the write takes effect), then reset
     MALFORMED = "malformed"  # run the handler, send a truncated body
+    HOLD = "hold"  # wait (admitted, in flight) until the test releases it, then answer normally
+
+
+WAITS = (Kind.LATENCY, Kind.HOLD)  # kinds that only delay: they combine with one other fault
+
+
+class Gate:
+    """Where `hold` faults wait: a test waits for a request to be held (a readiness signal that
+    needs no timing), acts, then releases every held request at once."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._held = 0
+        self._round = 0
+        self.total = 0  # requests held since start
+
+    def hold(self) -> None:
+        with self._cond:
+            entered = self._round
+            self._held += 1
+            self.total += 1
+            self._cond.notify_all()
+            self._cond.wait_for(lambda: self._round != entered)
+            self._held -= 1
+
+    def wait_held(self, count: int = 1, timeout: float = 60.0) -> bool:
+        """True once `count` requests are held; False if `timeout` real seconds pass first (a
+        safety net for a broken test, not a timing assumption)."""
+        with self._cond:
+            return self._cond.wait_for(lambda: self._held >= count, timeout)
+
+    def release(self) -> None:
+        with self._cond:
+            self._round += 1
+            self._cond.notify_all()
 
 
 @dataclass(frozen=True)
@@ -87,7 +122,7 @@ def _action(words: list[str], text: str) -> tuple[Kind, int, int]:
         if match:
             scale = 1000 if match.group(2) == "s" else 1
             return Kind.LATENCY, 0, int(match.group(1)) * scale
-    for kind in (Kind.RESET, Kind.LOST, Kind.MALFORMED):
+    for kind in (Kind.RESET, Kind.LOST, Kind.MALFORMED, Kind.HOLD):
         if head == kind.value:
             return kind, 0, 0
     raise FaultSpecError(f"unknown action {' '.join(words)!r} in fault rule {text!r}")
@@ -132,6 +167,7 @@ class Faults:
 
     def __init__(self, rules: list[Rule] | None = None, seed: int = 0) -> None:
         self._lock = threading.Lock()
+        self.gate = Gate()
         self.set(rules or [], seed)
 
     def set(self, rules: list[Rule], seed: int = 0) -> None:
@@ -144,7 +180,7 @@ class Faults:
             self._random = [random.Random(f"{seed}:{i}") for i in range(len(rules))]
 
     def pick(self, method: str, *paths: str) -> list[Fault]:
-        """Latency faults that apply, plus at most one other fault (the first rule that fires)."""
+        """Latency and hold faults that apply, plus at most one other (the first that fires)."""
         chosen: list[Fault] = []
         terminal = False
         with self._lock:
@@ -155,7 +191,7 @@ class Faults:
                 roll = self._random[index].random()
                 if not rule.fires(self._counts[index], roll):
                     continue
-                if rule.kind is not Kind.LATENCY:
+                if rule.kind not in WAITS:
                     if terminal:
                         continue
                     terminal = True

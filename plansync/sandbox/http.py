@@ -17,6 +17,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Protocol
 
 JSON_TYPE = "application/json; charset=utf-8"
+MAX_BODY = 10 * 1024 * 1024  # bytes; a bigger body gets 413 without being read
+REQUEST_TIMEOUT = 10.0  # seconds a connection may stall (slow body, idle keep-alive)
 
 
 class ApiError(Exception):
@@ -136,9 +138,17 @@ class SandboxServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address: tuple[str, int], app: Application) -> None:
+    def __init__(
+        self,
+        address: tuple[str, int],
+        app: Application,
+        max_body: int = MAX_BODY,
+        timeout: float = REQUEST_TIMEOUT,
+    ) -> None:
         super().__init__(address, _Handler)
         self.app = app
+        self.max_body = max_body
+        self.request_timeout = timeout
         self._open: set[socket.socket] = set()
         self._open_lock = threading.Lock()
 
@@ -157,14 +167,17 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "plansync-sandbox"
     sys_version = ""
-    timeout = 60  # idle keep-alive connections end on their own
+    timeout = REQUEST_TIMEOUT  # the server's own value is set in setup()
     # Headers and body go out in two writes; with Nagle's algorithm the second waits for
     # the client's delayed ACK, costing ~40 ms per request on a keep-alive connection.
     disable_nagle_algorithm = True
     server: SandboxServer
 
     def setup(self) -> None:
+        # A stalled connection (a short body, an idle keep-alive) is dropped after this long
+        # instead of holding a thread.
         super().setup()
+        self.connection.settimeout(self.server.request_timeout)
         self.server.track(self.connection, True)
 
     def finish(self) -> None:
@@ -181,9 +194,39 @@ class _Handler(BaseHTTPRequestHandler):
 
     do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = do_GET
 
-    def _serve(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
+    def _body(self) -> bytes | None:
+        """The request body, or None after answering an unreadable one (and closing)."""
+        if "Transfer-Encoding" in self.headers:
+            self._refuse(411, "send the body with a Content-Length")
+            return None
+        raw = (self.headers.get("Content-Length") or "0").strip()
+        if not raw.isdigit():
+            self._refuse(400, "bad Content-Length")
+            return None
+        length = int(raw)
+        if length > self.server.max_body:
+            self._refuse(413, f"request body over {self.server.max_body} bytes")
+            return None
         body = self.rfile.read(length) if length else b""
+        if len(body) < length:  # the client went away mid-body
+            self.close_connection = True
+            return None
+        return body
+
+    def _refuse(self, status: int, message: str) -> None:
+        self.close_connection = True  # the unread body must not be taken for the next request
+        payload = json.dumps({"message": message}).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", JSON_TYPE)
+        self.send_header("Content-Length", str(len(payload)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def _serve(self) -> None:
+        body = self._body()
+        if body is None:
+            return
         parts = urllib.parse.urlsplit(self.path)
         host = self.headers.get("Host") or "{}:{}".format(*self.server.server_address[:2])
         request = Request(

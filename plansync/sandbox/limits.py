@@ -6,6 +6,7 @@ Settings live in `store.config["github"]` (see `GithubLimits` for names and defa
 
 from __future__ import annotations
 
+import math
 import threading
 import zlib
 from collections import deque
@@ -72,7 +73,7 @@ def primary_headers(bucket: Bucket, limit: int) -> dict[str, str]:
         "x-ratelimit-limit": str(limit),
         "x-ratelimit-remaining": str(max(0, limit - bucket.used)),
         "x-ratelimit-used": str(bucket.used),
-        "x-ratelimit-reset": str(int(bucket.reset_at)),
+        "x-ratelimit-reset": str(math.ceil(bucket.reset_at)),
         "x-ratelimit-resource": "core",
     }
 

@@ -1,4 +1,5 @@
-"""The sandbox's data: one JSON-able dict behind one lock, a scaled clock, ids, and persistence.
+"""The sandbox's data: one JSON-able dict behind one lock, a scaled clock, ids, the accounts
+(token -> login and write access), and persistence.
 
 `data["github"]` and `data["gitlab"]` belong to their services; each creates its key lazily.
 """
@@ -9,47 +10,48 @@ import json
 import os
 import tempfile
 import threading
-import time
-from collections.abc import Callable
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from plansync.sandbox.clock import Clock, TimeSource
+
+__all__ = ["FIRST_ID", "Account", "Clock", "Store"]
 
 FIRST_ID = 100_001  # far above issue numbers, so a test that mixes up id and number fails
 
 
-class Clock:
-    """Epoch seconds that run `scale` times faster than real time from the moment the scale is set.
+@dataclass(frozen=True)
+class Account:
+    """Who a token acts as. `login` None is the default account, whose login is the setting
+    `github.login` (GitHub) or `sandbox-user` (GitLab). `write` is push access: to every
+    repository (True), to none (False), or to the named `owner/name` repositories."""
 
-    A scale of 60 makes an hour-long rate-limit window pass in a minute.
-    """
+    login: str | None = None
+    write: bool | tuple[str, ...] = True
 
-    def __init__(self, real: Callable[[], float] = time.time, scale: float = 1.0) -> None:
-        self._real = real
-        self._lock = threading.Lock()
-        self._anchor_real = real()
-        self._anchor_virtual = self._anchor_real
-        self._scale = scale
+    def can_write(self, full_name: str) -> bool:
+        if isinstance(self.write, bool):
+            return self.write
+        return full_name.lower() in (name.lower() for name in self.write)
 
-    @property
-    def scale(self) -> float:
-        return self._scale
+    def to_json(self) -> dict[str, Any]:
+        write = self.write if isinstance(self.write, bool) else list(self.write)
+        return {"login": self.login, "write": write}
 
-    def now(self) -> float:
-        with self._lock:
-            return self._anchor_virtual + (self._real() - self._anchor_real) * self._scale
+    @classmethod
+    def from_json(cls, saved: dict[str, Any]) -> Account:
+        return cls(saved.get("login"), write_access(saved.get("write", True)))
 
-    def set_scale(self, scale: float) -> None:
-        if scale <= 0:
-            raise ValueError("time scale must be positive")
-        with self._lock:
-            real = self._real()
-            self._anchor_virtual += (real - self._anchor_real) * self._scale
-            self._anchor_real = real
-            self._scale = scale
 
-    def sleep(self, virtual_seconds: float) -> None:
-        """Sleep for a span of sandbox time (shorter in real time when the clock runs fast)."""
-        time.sleep(max(0.0, virtual_seconds) / self._scale)
+def write_access(value: bool | Iterable[str]) -> bool | tuple[str, ...]:
+    """Normalise `write`: a bool, or the repositories (strings) the account may push to."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        return (value,)
+    return tuple(str(name) for name in value)
 
 
 class Store:
@@ -58,19 +60,39 @@ class Store:
     def __init__(
         self,
         path: str | os.PathLike[str] | None = None,
-        tokens: set[str] | None = None,
-        clock: Clock | None = None,
+        tokens: Iterable[str] | None = None,
+        clock: Clock | TimeSource | None = None,
         config: dict[str, Any] | None = None,
     ) -> None:
         self.lock = threading.RLock()
         self.data: dict[str, Any] = {}
-        self.tokens: set[str] = set(tokens or ())
-        self.clock = clock or Clock()
+        # token -> account; tokens given here act as the default account.
+        self.accounts: dict[str, Account] = {token: Account() for token in tokens or ()}
+        # Tokens that may call the admin API (the sandbox's own token, an admin token).
+        self.admin_tokens: set[str] = set()
+        self.clock = clock if isinstance(clock, Clock) else Clock(clock)
         self.config: dict[str, Any] = dict(config or {})
         self.path = Path(path) if path is not None else None
         self._next_id = FIRST_ID
         if self.path is not None and self.path.exists():
             self.load()
+
+    @property
+    def tokens(self) -> set[str]:
+        """Every token the sandbox accepts (a copy: add tokens with `add_account`)."""
+        return set(self.accounts)
+
+    def add_account(
+        self, token: str, login: str | None = None, write: bool | Iterable[str] = True
+    ) -> Account:
+        account = Account(login, write_access(write))
+        with self.lock:
+            self.accounts[token] = account
+        return account
+
+    def default_tokens(self) -> list[str]:
+        """Tokens of the default account, oldest first (the first is the one a restart reuses)."""
+        return [t for t, account in self.accounts.items() if account.login is None]
 
     def next_id(self) -> int:
         """A positive id never handed out before by this store (shared by both services)."""
@@ -90,7 +112,10 @@ class Store:
             return {
                 "version": 1,
                 "next_id": self._next_id,
-                "tokens": sorted(self.tokens),
+                "tokens": self.default_tokens(),
+                "accounts": {
+                    t: a.to_json() for t, a in self.accounts.items() if a.login is not None
+                },
                 "data": self.data,
             }
 
@@ -117,4 +142,7 @@ class Store:
             self.data = dict(saved.get("data", {}))
             self._next_id = max(FIRST_ID, int(saved.get("next_id", FIRST_ID)))
             # Tokens persist too, so clients configured for a demo keep working after a restart.
-            self.tokens.update(str(t) for t in saved.get("tokens", []))
+            for token in saved.get("tokens", []):
+                self.accounts.setdefault(str(token), Account())
+            for token, account in dict(saved.get("accounts", {})).items():
+                self.accounts[str(token)] = Account.from_json(dict(account))

@@ -11,7 +11,8 @@ from plansync.sandbox import Sandbox
 
 
 def _admin(sandbox: Sandbox, method: str, path: str, body: Any = None) -> requests.Response:
-    return requests.request(method, f"{sandbox.url}/_sandbox{path}", json=body, timeout=10)
+    url = f"{sandbox.url}/_sandbox{path}"
+    return requests.request(method, url, json=body, headers=sandbox.admin_headers(), timeout=10)
 
 
 def _api(sandbox: Sandbox, method: str, path: str, body: Any = None) -> requests.Response:

@@ -9,12 +9,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from plansync.sandbox.clock import FAKE_EPOCH, FakeTime
 from plansync.sandbox.faults import Faults, FaultSpecError, Kind, parse_rule, parse_spec
 from plansync.sandbox.github.paging import link_header
 from plansync.sandbox.http import ApiError, Headers, Request, Response
 from plansync.sandbox.limits import Bucket, GithubLimiter, GithubLimits, content_refusal
 from plansync.sandbox.routing import Router
-from plansync.sandbox.state import FIRST_ID, Clock, Store
+from plansync.sandbox.state import FIRST_ID, Account, Clock, Store
 
 # --- routing ---------------------------------------------------------------------------------
 
@@ -179,24 +180,49 @@ def test_link_header_first_prev_next_last() -> None:
 
 
 def test_the_clock_runs_at_its_scale() -> None:
-    real = [100.0]
-    clock = Clock(real=lambda: real[0])
-    real[0] += 10
+    real = FakeTime(100.0)
+    clock = Clock(real)
+    real.advance(10)
     assert clock.now() == 110.0
     clock.set_scale(60)
-    real[0] += 1
+    real.advance(1)
     assert clock.now() == 170.0
+    assert clock.to_source(230.0) == 112.0  # one more real second reaches sandbox time 230
+    assert clock.span(60) == 1 and clock.span(61) == 2 and clock.span(0) == 1
+
+
+def test_fake_time_sleeps_instantly_and_remembers() -> None:
+    fake = FakeTime()
+    assert fake.time() == FAKE_EPOCH == fake.monotonic()
+    fake.sleep(3600)
+    fake.sleep(-1)  # a negative wait passes no time, as time.sleep refuses it
+    fake.advance(5)
+    assert fake.time() == FAKE_EPOCH + 3605
+    assert fake.sleeps == [3600, -1]
+    clock = Clock(fake, scale=2)
+    clock.sleep(10)  # ten sandbox seconds are five of the source's
+    assert fake.time() == FAKE_EPOCH + 3610
+
+
+def test_a_store_takes_a_time_source_or_a_clock() -> None:
+    fake = FakeTime(50.0)
+    assert Store(clock=fake).clock.now() == 50.0
+    clock = Clock(fake)
+    assert Store(clock=clock).clock is clock
 
 
 def test_state_saves_atomically_and_loads(tmp_path: Path) -> None:
     path = tmp_path / "state.json"
     store = Store(path, tokens={"t"})
+    store.add_account("u", "mallory", write=["o/r"])
     store.data["github"] = {"x": 1}
     first = store.next_id()
     assert first == FIRST_ID
     store.save()
     assert [p.name for p in tmp_path.iterdir()] == ["state.json"]  # no temp file left behind
     again = Store(path)
-    assert again.data == {"github": {"x": 1}} and again.tokens == {"t"}
+    assert again.data == {"github": {"x": 1}} and again.tokens == {"t", "u"}
+    assert again.accounts["u"] == Account("mallory", ("o/r",))
+    assert again.accounts["u"].can_write("O/R") and not again.accounts["u"].can_write("o/x")
     assert again.next_id() > first
     assert json.loads(path.read_text())["version"] == 1

@@ -11,6 +11,13 @@ import requests
 from plansync.sandbox import Sandbox
 
 
+@pytest.fixture(autouse=True)
+def people(plansync_sandbox: Sandbox) -> None:
+    """ann and bob have push access, so they may be assigned (an unknown login is a 422)."""
+    plansync_sandbox.add_account("ann")
+    plansync_sandbox.add_account("bob")
+
+
 def test_create_and_get_an_issue(plansync_github: github.Github) -> None:
     repo = plansync_github.get_repo("octo/demo")
     ms = repo.create_milestone("v1")

@@ -75,6 +75,8 @@ def _scenario(gh: github.Github) -> None:
 
 
 def test_every_response_fits_githubs_openapi(plansync_sandbox: Sandbox, recorder: Recorder) -> None:
+    plansync_sandbox.add_account("ann")
+    plansync_sandbox.add_account("bob")
     with plansync_sandbox.github_client() as gh:
         _scenario(gh)
     routes = {f"{e.request.method} {e.request.path}" for e in recorder.exchanges}
@@ -96,8 +98,10 @@ def test_error_responses_fit_githubs_openapi(plansync_sandbox: Sandbox, recorder
         repo.create_file("a.txt", "add", "a")
         with pytest.raises(github.GithubException):
             repo.update_file("a.txt", "change", "b", "0" * 40)
+        with pytest.raises(github.GithubException):
+            repo.create_issue("t", assignees=["nobody-here"])
     errors = [e for e in recorder.exchanges if e.status >= 400]
-    assert [e.status for e in errors] == [422, 404, 409]
+    assert [e.status for e in errors] == [422, 404, 409, 422]
     for exchange in errors:
         validate(exchange)
         assert exchange.json["message"]

@@ -13,7 +13,9 @@ from plansync.sandbox import Sandbox
 def test_admin_seed_then_python_gitlab_reads_it(tmp_path: Path) -> None:
     spec = {"gitlab": {"projects": {"acme/app": {"issues": [{"title": "Seeded"}]}}}}
     with Sandbox(state=tmp_path / "state.json") as sandbox:
-        answer = requests.post(f"{sandbox.url}/_sandbox/seed", json=spec, timeout=10)
+        answer = requests.post(
+            f"{sandbox.url}/_sandbox/seed", json=spec, headers=sandbox.admin_headers(), timeout=10
+        )
         assert answer.status_code == 201
         assert answer.json()["gitlab"]["projects"]["acme/app"]["issues"] == [1]
         gl = sandbox.gitlab_client()

@@ -91,7 +91,7 @@ def create_comment(request: Request, store: Store, owner: str, repo: str, number
         "id": store.next_id(),
         "issue": issue["number"],
         "body": _body(request),
-        "user": db.login(store),
+        "user": db.actor(request, store),
         "created_at": stamp,
         "updated_at": stamp,
     }

@@ -19,6 +19,11 @@ from plansync.sandbox.state import Store
 router = Router()
 CONTENTS = "/repos/{owner}/{repo}/contents/{path:path}"
 BRANCH = "main"
+RAW_TYPES = (
+    "application/vnd.github.raw",
+    "application/vnd.github.raw+json",
+    "application/vnd.github.v3.raw",
+)
 
 
 def blob_sha(raw: bytes) -> str:
@@ -80,6 +85,16 @@ def _directory(view: View, repo: dict[str, Any], path: str) -> list[dict[str, An
     return list(entries.values())
 
 
+def _raw_media(request: Request) -> str | None:
+    """The raw media type asked for (`application/vnd.github.raw`, `.raw+json`, `.v3.raw`),
+    which GitHub answers with the file's bytes; None for the default JSON."""
+    for part in (request.headers.get("Accept") or "").split(","):
+        media = part.split(";", 1)[0].strip().lower()
+        if media in RAW_TYPES:
+            return media
+    return None
+
+
 @router.route("GET", "/repos/{owner}/{repo}/contents")
 def get_root(request: Request, store: Store, owner: str, repo: str) -> Response:
     return Response(200, _directory(View.of(request, store), db.repo(store, owner, repo), ""))
@@ -91,14 +106,20 @@ def get_contents(request: Request, store: Store, owner: str, repo: str, path: st
     path = path.strip("/")
     view = View.of(request, store)
     if path in record["files"]:
+        media = _raw_media(request)
+        if media is not None:
+            raw = base64.b64decode(record["files"][path]["content"])
+            return Response(200, raw, {"Content-Type": f"{media}; charset=utf-8"})
         return Response(200, _file(view, record, path, with_content=True))
     return Response(200, _directory(view, record, path))
 
 
-def _commit(view: View, repo: dict[str, Any], message: str, stamp: str) -> dict[str, Any]:
+def _commit(
+    view: View, repo: dict[str, Any], message: str, stamp: str, author: str
+) -> dict[str, Any]:
     sha = hashlib.sha1(f"{repo['full_name']}:{message}:{stamp}:{view.store.next_id()}".encode())
     commit = sha.hexdigest()
-    person = {"name": db.login(view.store), "email": "sandbox@example.invalid", "date": stamp}
+    person = {"name": author, "email": "sandbox@example.invalid", "date": stamp}
     base = view.repo_url(repo)
     return {
         "sha": commit,
@@ -151,7 +172,7 @@ def put_contents(request: Request, store: Store, owner: str, repo: str, path: st
     view = View.of(request, store)
     result = {
         "content": _file(view, record, path, with_content=False),
-        "commit": _commit(view, record, body["message"], db.now(store)),
+        "commit": _commit(view, record, body["message"], db.now(store), db.actor(request, store)),
     }
     return Response(201 if created else 200, result)
 
@@ -169,5 +190,11 @@ def delete_contents(request: Request, store: Store, owner: str, repo: str, path:
     del record["files"][path]
     view = View.of(request, store)
     return Response(
-        200, {"content": None, "commit": _commit(view, record, body["message"], db.now(store))}
+        200,
+        {
+            "content": None,
+            "commit": _commit(
+                view, record, body["message"], db.now(store), db.actor(request, store)
+            ),
+        },
     )

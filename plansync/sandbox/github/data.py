@@ -10,7 +10,8 @@ from __future__ import annotations
 import time
 from typing import Any, NoReturn
 
-from plansync.sandbox.http import ApiError
+from plansync.sandbox.access import account_of
+from plansync.sandbox.http import ApiError, Request
 from plansync.sandbox.state import Store
 
 DOCS = "https://docs.github.com/rest"
@@ -51,8 +52,32 @@ def user_id(store: Store, login: str) -> int:
 
 
 def login(store: Store) -> str:
-    """The user every valid token acts as."""
+    """The default account's login (the sandbox token and tokens added without a login)."""
     return str(store.config.get("github", {}).get("login", "sandbox-user"))
+
+
+def actor(request: Request, store: Store) -> str:
+    """The login the request's token acts as (the default account when it names none)."""
+    account = account_of(request)
+    return account.login if account is not None and account.login else login(store)
+
+
+def can_write(request: Request, store: Store, repo: Record) -> bool:
+    """Push access: the owner and the default account have it; other accounts as configured."""
+    account = account_of(request)
+    if account is None or account.login is None:
+        return True
+    return account.login.lower() == repo["owner"].lower() or account.can_write(repo["full_name"])
+
+
+def assignable(store: Store, repo: Record) -> set[str]:
+    """Lower-cased logins that may be assigned: the owner and every account with push access.
+    (GitHub also allows commenters and org members; the sandbox has neither.)"""
+    logins = {repo["owner"].lower(), login(store).lower()}
+    for account in store.accounts.values():
+        if account.login and account.can_write(repo["full_name"]):
+            logins.add(account.login.lower())
+    return logins
 
 
 def repo(store: Store, owner: str, name: str) -> Record:

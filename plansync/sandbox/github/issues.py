@@ -1,4 +1,8 @@
-"""Repository issues: list (filters, sort, pages), get, create, update, assignees."""
+"""Repository issues: list (filters, sort, pages), get, create, update, assignees.
+
+Like GitHub, an account without push access may open and edit issues, but the labels,
+milestone and assignees it sends are silently dropped; an assignee who may not be assigned is a 422.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +11,14 @@ from typing import Any
 from plansync.sandbox.github import data as db
 from plansync.sandbox.github.paging import as_list, choice, paginate
 from plansync.sandbox.github.render import View
-from plansync.sandbox.http import Request, Response
+from plansync.sandbox.http import ApiError, Request, Response
 from plansync.sandbox.routing import Router
 from plansync.sandbox.state import Store
 
 router = Router()
 ISSUE = "/repos/{owner}/{repo}/issues/{number}"
 REASONS = ("completed", "not_planned", "duplicate", "reopened")
+TRIAGE_FIELDS = ("labels", "milestone", "assignees", "assignee")  # need push access
 
 
 def _matches(repo: dict[str, Any], issue: dict[str, Any], request: Request) -> bool:
@@ -73,15 +78,25 @@ def _milestone(repo: dict[str, Any], value: Any) -> int | None:
     return number
 
 
-def _logins(body: dict[str, Any]) -> list[str] | None:
+def _logins(store: Store, repo: dict[str, Any], body: dict[str, Any]) -> list[str] | None:
     if "assignees" in body:
-        return [str(a) for a in as_list(body["assignees"]) if a]
-    if "assignee" in body:
-        return [str(body["assignee"])] if body["assignee"] else []
-    return None
+        logins = [str(a) for a in as_list(body["assignees"]) if a]
+    elif "assignee" in body:
+        logins = [str(body["assignee"])] if body["assignee"] else []
+    else:
+        return None
+    allowed = db.assignable(store, repo)
+    for name in logins:
+        if name.lower() not in allowed:
+            error = {"value": name, "resource": "Issue", "field": "assignees", "code": "invalid"}
+            body = {"message": "Validation Failed", "errors": [error], "documentation_url": db.DOCS}
+            raise ApiError(422, body)
+    return logins
 
 
-def _set_state(store: Store, issue: dict[str, Any], state: Any, reason: Any) -> None:
+def _set_state(
+    store: Store, issue: dict[str, Any], state: Any, reason: Any, actor: str | None
+) -> None:
     if state not in ("open", "closed"):
         db.invalid("Issue", "state")
     if reason is not None and reason not in REASONS:
@@ -89,8 +104,11 @@ def _set_state(store: Store, issue: dict[str, Any], state: Any, reason: Any) -> 
     if state == "closed":
         if issue["state"] != "closed":
             issue["closed_at"] = db.now(store)
-            issue["closed_by"] = db.login(store)
-        issue["state_reason"] = reason or issue.get("state_reason") or "completed"
+            issue["closed_by"] = actor or db.login(store)
+            # A close without a reason is "completed", even right after a reopen.
+            issue["state_reason"] = reason or "completed"
+        elif reason:
+            issue["state_reason"] = reason
     elif issue["state"] == "closed":
         issue["closed_at"] = None
         issue["closed_by"] = None
@@ -98,7 +116,14 @@ def _set_state(store: Store, issue: dict[str, Any], state: Any, reason: Any) -> 
     issue["state"] = state
 
 
-def apply(store: Store, repo: dict[str, Any], issue: dict[str, Any], body: dict[str, Any]) -> None:
+def apply(
+    store: Store,
+    repo: dict[str, Any],
+    issue: dict[str, Any],
+    body: dict[str, Any],
+    actor: str | None = None,
+) -> None:
+    """Apply a create or edit body; `actor` (default: the default account) is who closes."""
     if "title" in body:
         if not isinstance(body["title"], str | int) or str(body["title"]) == "":
             db.invalid("Issue", "title", "missing_field")
@@ -112,14 +137,24 @@ def apply(store: Store, repo: dict[str, Any], issue: dict[str, Any], body: dict[
         issue["labels"] = [db.ensure_label(store, repo, name)["id"] for name in names]
     if "milestone" in body:
         issue["milestone"] = _milestone(repo, body["milestone"])
-    logins = _logins(body)
+    logins = _logins(store, repo, body)
     if logins is not None:
         issue["assignees"] = list(dict.fromkeys(logins))[:10]
     if "state" in body:
-        _set_state(store, issue, body["state"], body.get("state_reason"))
+        _set_state(store, issue, body["state"], body.get("state_reason"), actor)
 
 
-def new_issue(store: Store, record: dict[str, Any], body: Any) -> dict[str, Any]:
+def _permitted(request: Request, store: Store, repo: dict[str, Any], body: Any) -> Any:
+    """The body without the fields an account lacking push access may not set (GitHub drops
+    them without a word)."""
+    if not isinstance(body, dict) or db.can_write(request, store, repo):
+        return body
+    return {k: v for k, v in body.items() if k not in TRIAGE_FIELDS}
+
+
+def new_issue(
+    store: Store, record: dict[str, Any], body: Any, author: str | None = None
+) -> dict[str, Any]:
     """Validate a create-issue body and store the issue (shared by the route and the seeder)."""
     if not isinstance(body, dict) or not body.get("title"):
         db.invalid("Issue", "title", "missing_field")
@@ -132,7 +167,7 @@ def new_issue(store: Store, record: dict[str, Any], body: Any) -> dict[str, Any]
         "labels": [],
         "assignees": [],
         "milestone": None,
-        "user": db.login(store),
+        "user": author or db.login(store),
         "created_at": stamp,
         "updated_at": stamp,
         "closed_at": None,
@@ -142,14 +177,15 @@ def new_issue(store: Store, record: dict[str, Any], body: Any) -> dict[str, Any]
         "blocked_by": [],
         "blocking": [],
     }
-    apply(store, record, issue, {k: v for k, v in body.items() if k != "state"})
+    apply(store, record, issue, {k: v for k, v in body.items() if k != "state"}, author)
     return db.add_issue(store, record, issue)
 
 
 @router.route("POST", "/repos/{owner}/{repo}/issues")
 def create_issue(request: Request, store: Store, owner: str, repo: str) -> Response:
     record = db.repo(store, owner, repo)
-    issue = new_issue(store, record, request.json())
+    body = _permitted(request, store, record, request.json())
+    issue = new_issue(store, record, body, db.actor(request, store))
     rendered = View.of(request, store).issue(record, issue)
     return Response(201, rendered, {"Location": rendered["url"]})
 
@@ -161,7 +197,7 @@ def update_issue(request: Request, store: Store, owner: str, repo: str, number: 
     body = request.json()
     if not isinstance(body, dict):
         db.invalid("Issue", "body")
-    apply(store, record, issue, body)
+    apply(store, record, issue, _permitted(request, store, record, body), db.actor(request, store))
     db.touch(store, issue)
     return Response(200, View.of(request, store).issue(record, issue))
 
@@ -173,9 +209,11 @@ def _assignees(
     issue = db.issue(record, number)
     body = request.json() or {}
     logins = [str(a) for a in as_list(body.get("assignees") if isinstance(body, dict) else None)]
-    if add:
+    allowed = db.assignable(store, record) if db.can_write(request, store, record) else set()
+    if add:  # GitHub ignores, without an error, assignees it cannot add
+        logins = [name for name in logins if name.lower() in allowed]
         issue["assignees"] = list(dict.fromkeys(issue["assignees"] + logins))[:10]
-    else:
+    elif db.can_write(request, store, record):
         issue["assignees"] = [a for a in issue["assignees"] if a not in logins]
     db.touch(store, issue)
     return View.of(request, store).issue(record, issue)

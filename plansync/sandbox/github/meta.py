@@ -6,7 +6,7 @@ from typing import Any
 
 from plansync.sandbox.github import data as db
 from plansync.sandbox.github.render import View
-from plansync.sandbox.http import Request, Response
+from plansync.sandbox.http import ApiError, Request, Response
 from plansync.sandbox.routing import Router
 from plansync.sandbox.state import Store
 
@@ -37,7 +37,9 @@ def _profile(view: View, login: str) -> dict[str, Any]:
 
 @router.route("GET", "/user")
 def get_user(request: Request, store: Store) -> Response:
-    return Response(200, _profile(View.of(request, store), db.login(store)))
+    if "account" in request.context and request.context["account"] is None:
+        raise ApiError(401, {"message": "Requires authentication", "documentation_url": db.DOCS})
+    return Response(200, _profile(View.of(request, store), db.actor(request, store)))
 
 
 @router.route("GET", "/users/{login}")

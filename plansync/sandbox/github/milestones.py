@@ -73,7 +73,9 @@ def list_milestones(request: Request, store: Store, owner: str, repo: str) -> Re
     return Response(200, [view.milestone(record, m) for m in page], headers)
 
 
-def new_milestone(store: Store, record: dict[str, Any], body: Any) -> dict[str, Any]:
+def new_milestone(
+    store: Store, record: dict[str, Any], body: Any, creator: str | None = None
+) -> dict[str, Any]:
     """Validate a create-milestone body and store it (shared by the route and the seeder)."""
     if not isinstance(body, dict) or not body.get("title"):
         db.invalid("Milestone", "title", "missing_field")
@@ -85,7 +87,7 @@ def new_milestone(store: Store, record: dict[str, Any], body: Any) -> dict[str, 
         "description": None,
         "state": "open",
         "due_on": None,
-        "creator": db.login(store),
+        "creator": creator or db.login(store),
         "created_at": stamp,
         "updated_at": stamp,
         "closed_at": None,
@@ -99,7 +101,7 @@ def new_milestone(store: Store, record: dict[str, Any], body: Any) -> dict[str, 
 @router.route("POST", MILESTONES)
 def create_milestone(request: Request, store: Store, owner: str, repo: str) -> Response:
     record = db.repo(store, owner, repo)
-    ms = new_milestone(store, record, request.json())
+    ms = new_milestone(store, record, request.json(), db.actor(request, store))
     rendered = View.of(request, store).milestone(record, ms)
     return Response(201, rendered, {"Location": rendered["url"]})
 

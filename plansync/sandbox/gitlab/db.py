@@ -40,6 +40,24 @@ def current_user(store: Any) -> Record:
     return user
 
 
+def user_by_username(store: Any, username: str) -> Record:
+    """An account's user, made on first use (the default user is `current_user`)."""
+    users = root(store)["users"]
+    for user in users.values():
+        if user["username"].lower() == username.lower():
+            found: Record = user
+            return found
+    user_id = store.next_id()
+    users[str(user_id)] = {
+        "id": user_id,
+        "username": username,
+        "name": username,
+        "created_at": store.clock.now(),
+    }
+    made: Record = users[str(user_id)]
+    return made
+
+
 def user_by_id(store: Any, user_id: int | None) -> Record | None:
     if user_id is None:
         return None

@@ -29,9 +29,10 @@ def admit(request: Request, store: Any, kind: str) -> dict[str, str]:
     db.root(store)["rate"][str(user["id"])] = {
         name: {"start": w.start, "count": w.count} for name, w in windows.items()
     }
+    headers = limits.client_times(decision.headers, store.clock.to_source)
     if not decision.allowed:
-        raise ApiError(429, decision.body, decision.headers)
-    return decision.headers
+        raise ApiError(429, decision.body, headers)
+    return headers
 
 
 def guarded(handler: Handler, kind: str = "api", route: str | None = None) -> Handler:

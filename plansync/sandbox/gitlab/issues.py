@@ -135,7 +135,8 @@ def get_issue(request: Request, store: Any, project: str, iid: str) -> Response:
 def create_issue(request: Request, store: Any, project: str) -> Response:
     user = auth.authenticate(request, store)
     record = db.project_by_ref(store, project)
-    issue = editing.new_issue(store, record, request.params(), user)
+    params = auth.permitted(request, store, record, request.params())
+    issue = editing.new_issue(store, record, params, user)
     return Response(201, render.issue(store, Urls.of(request), issue))
 
 
@@ -149,6 +150,7 @@ def update_issue(request: Request, store: Any, project: str, iid: str) -> Respon
         raise ApiError(
             400, {"error": f"{missing} are missing, at least one parameter must be provided"}
         )
+    params = auth.permitted(request, store, record, params)  # after the check, as on GitLab
     before = {k: v for k, v in issue.items() if k != "notes"}
     for body in editing.apply(store, record, issue, params, user):
         add_note(store, issue, user["id"], body, system=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import email.utils
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -89,6 +89,18 @@ def refusal_headers(reset: float, now: float, scale: float) -> dict[str, str]:
         "RateLimit-ResetTime": email.utils.formatdate(reset, usegmt=True),
         "Retry-After": str(retry_after(reset, now, scale)),
     }
+
+
+def client_times(headers: Mapping[str, str], to_source: Callable[[float], float]) -> dict[str, str]:
+    """The reset moments as the time clients live in: windows run on the sandbox's scaled clock,
+    and python-gitlab waits until `RateLimit-Reset` by its own clock."""
+    told = dict(headers)
+    if "RateLimit-Reset" in told:
+        reset = to_source(float(told["RateLimit-Reset"]))
+        told["RateLimit-Reset"] = str(math.ceil(reset))
+        if "RateLimit-ResetTime" in told:
+            told["RateLimit-ResetTime"] = email.utils.formatdate(math.ceil(reset), usegmt=True)
+    return told
 
 
 def check(

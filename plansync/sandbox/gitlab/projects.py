@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from plansync.sandbox.gitlab import db, paging, render
+from plansync.sandbox.gitlab import auth, db, paging, render
 from plansync.sandbox.gitlab.render import Urls
 from plansync.sandbox.http import ApiError, Request, Response
 
@@ -39,11 +39,14 @@ def create_project(request: Request, store: Any) -> Response:
 
 
 def get_current_user(request: Request, store: Any) -> Response:
-    return Response(200, render.current_user(Urls.of(request), db.current_user(store)))
+    return Response(200, render.current_user(Urls.of(request), auth.authenticate(request, store)))
 
 
 def list_users(request: Request, store: Any) -> Response:
     db.current_user(store)
+    for account in store.accounts.values():  # accounts are users before their first request
+        if account.login:
+            db.user_by_username(store, account.login)
     users = sorted(db.root(store)["users"].values(), key=lambda u: u["id"])
     username = request.arg("username")
     if username is not None:
