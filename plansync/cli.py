@@ -6,38 +6,59 @@ Exit codes: 0 success, 1 a problem the user can fix (bad plan, bad input), 2 usa
 
 from __future__ import annotations
 
+import importlib
 import json
-import os
 import sys
 import traceback
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import ClassVar
 
 import click
 
-from plansync import __version__, report
-from plansync.config import PROVIDERS, Config
-from plansync.config import load as load_config
+from plansync import __version__
 from plansync.errors import PlansyncError
 from plansync.files import read_text
 from plansync.plan import Plan, Severity, parse_plan, validate
 from plansync.plan.export import plan_to_dict
-from plansync.providers import connect
 from plansync.render import outline
-from plansync.sandbox.command import sandbox
-from plansync.sync import apply, compute
-
-F = TypeVar("F", bound=Callable[..., Any])
+from plansync.secrets import redact
+from plansync.ui import Console
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _LazyGroup(click.Group):
+    """Commands that load their module only when run: `plansync plan` never imports the
+    sandbox, the GitHub Action code or a client library it does not use."""
+
+    LAZY: ClassVar[dict[str, str]] = {
+        "plan": "plansync.commands.sync:plan_command",
+        "sync": "plansync.commands.sync:sync_command",
+        "sandbox": "plansync.sandbox.command:sandbox",
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.LAZY])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.LAZY:
+            module, _, attribute = self.LAZY[name].partition(":")
+            command = getattr(importlib.import_module(module), attribute)
+            assert isinstance(command, click.Command)
+            return command
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="plansync")
 @click.option("--debug", is_flag=True, help="Show a traceback when something unexpected fails.")
+@click.option("-v", "--verbose", is_flag=True, help="Say each step and each retry.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only the result and errors.")
 @click.pass_context
-def cli(ctx: click.Context, debug: bool) -> None:
-    """Keep a markdown implementation plan and GitHub or GitLab issues in step."""
-    ctx.obj = {"debug": debug}
+def cli(ctx: click.Context, debug: bool, verbose: bool, quiet: bool) -> None:
+    """Keep a markdown implementation plan and GitHub or GitLab issues in step.
+
+    Example: plansync plan docs/plan.md   (then: plansync sync docs/plan.md)
+    """
+    ctx.obj = {"debug": debug, "console": Console(-1 if quiet else 1 if verbose else 0)}
 
 
 def _load(path: str) -> Plan:
@@ -83,108 +104,6 @@ def validate_command(plan_path: str) -> None:
     click.echo(summary, err=True)
     if errors:
         sys.exit(1)
-
-
-cli.add_command(sandbox)
-
-
-def _sync_options(function: F) -> F:
-    options = [
-        click.argument("plan_paths", metavar="[PLAN]...", nargs=-1),
-        click.option(
-            "--config",
-            "config_path",
-            metavar="FILE",
-            help="Settings file (default: ./plansync.yaml if present).",
-        ),
-        click.option("--provider", type=click.Choice(PROVIDERS), help="github or gitlab."),
-        click.option(
-            "--repo", metavar="OWNER/NAME", help="Repository (GitHub) or project path (GitLab)."
-        ),
-        click.option(
-            "--base-url",
-            metavar="URL",
-            help="API base URL: GitHub Enterprise, self-managed GitLab, the sandbox.",
-        ),
-        click.option(
-            "--token-env",
-            metavar="VAR",
-            help="Environment variable holding the token (default GITHUB_TOKEN / GITLAB_TOKEN).",
-        ),
-        click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON."),
-    ]
-    for option in reversed(options):
-        function = option(function)
-    return function
-
-
-def _settings(config_path: str | None, overrides: dict[str, Any]) -> Config:
-    if config_path is None and Path("plansync.yaml").is_file():
-        config_path = "plansync.yaml"
-    return load_config(config_path, overrides)
-
-
-def _run_sync(apply_changes: bool, direction: str, **options: Any) -> int:
-    plans = tuple(options.pop("plan_paths"))
-    as_json = options.pop("as_json")
-    config = _settings(options.pop("config_path"), {**options, "plans": plans})
-    token = config.token()
-    interval = float(os.environ.get("PLANSYNC_WRITE_INTERVAL", "1.0"))
-    provider = connect(config, token, interval)
-    where = f"{config.provider} {config.repo}"
-    pending = False
-    conflicts = False
-    results = []
-    for plan_path in config.plans:
-        plan, changes = compute(config, plan_path, provider, direction)
-        pending = pending or not changes.in_sync
-        conflicts = conflicts or bool(changes.conflicts)
-        if as_json:
-            results.append({"plan": plan_path, **report.as_json(changes)})
-        else:
-            click.echo(report.describe(changes, where, plan_path, color=sys.stdout.isatty()))
-        if apply_changes and not changes.in_sync:
-            outcome = apply(config, plan_path, plan, changes, provider)
-            if not as_json:
-                click.echo(report.done(outcome, changes, plan_path))
-    if as_json:
-        click.echo(
-            json.dumps(results if len(results) != 1 else results[0], indent=2, ensure_ascii=False)
-        )
-    if apply_changes:
-        return 1 if conflicts else 0
-    return 2 if pending else 0
-
-
-@cli.command(name="plan")
-@_sync_options
-def plan_command(**options: Any) -> None:
-    """Show what a sync would change, on the service and in the plan; change nothing.
-
-    Exit code 0 when both sides are in sync, 2 when changes are pending.
-
-    Example: plansync plan --provider github --repo acme/site docs/plan.md
-    """
-    sys.exit(_run_sync(False, "both", **options))
-
-
-@cli.command(name="sync")
-@_sync_options
-@click.option(
-    "--direction",
-    type=click.Choice(["both", "push", "pull"]),
-    default="both",
-    show_default=True,
-    help="push: change only the service; pull: change only the plan.",
-)
-def sync_command(direction: str, **options: Any) -> None:
-    """Bring the plan and the issues in step, and write the plan back (only changed bytes).
-
-    Exit code 0 when done, 1 when conflicts were left for a person to resolve.
-
-    Example: GITHUB_TOKEN=... plansync sync --repo acme/site docs/plan.md
-    """
-    sys.exit(_run_sync(True, direction, **options))
 
 
 @cli.command()
@@ -245,13 +164,3 @@ def main(argv: list[str] | None = None) -> None:
             err=True,
         )
         sys.exit(3)
-
-
-def redact(text: str) -> str:
-    """Hide the value of every token-like environment variable, wherever it appears."""
-    for name, value in os.environ.items():
-        if len(value) >= 8 and any(
-            word in name.upper() for word in ("TOKEN", "SECRET", "PASSWORD")
-        ):
-            text = text.replace(value, "***")
-    return text

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -29,12 +31,24 @@ class Config:
     plans: tuple[str, ...] = ()
     mapping: Mapping_ = field(default_factory=Mapping_)
     conflicts: Conflicts = field(default_factory=Conflicts)
+    trusted_authors: tuple[str, ...] = ()  # besides the token's own account
+    write_interval: float | None = None  # seconds between writes (None: the default)
+    max_wait: float | None = None  # longest rate-limit wait a run accepts
+    max_creates: int | None = None  # most issues one run may create
+    retry_seconds: float | None = None  # time spent retrying one request's transient failures
     source: str = COMMAND_LINE
 
     def policy(self, trusted_authors: frozenset[str] | None = None) -> Policy:
         return Policy(self.mapping, self.conflicts, trusted_authors)
 
     def token(self, environ: Mapping[str, str] = os.environ) -> str:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", self.token_env):
+            # Never echo it: a value that is no variable name is often the token itself.
+            raise ConfigError(
+                "token_env must be the NAME of an environment variable, and this is not one",
+                "e.g. --token-env GH_TOKEN after export GH_TOKEN=...; never put a token "
+                "itself on the command line",
+            )
         token = environ.get(self.token_env, "")
         if not token:
             target = self.repo or "the repository"
@@ -110,7 +124,20 @@ def _choice(source: str, key: str, value: Any, choices: tuple[str, ...]) -> str:
 
 
 def _build(data: Mapping[str, Any], source: str) -> Config:
-    known = {"provider", "repo", "base_url", "token_env", "plans", "mapping", "conflicts"}
+    known = {
+        "provider",
+        "repo",
+        "base_url",
+        "token_env",
+        "plans",
+        "mapping",
+        "conflicts",
+        "trusted_authors",
+        "write_interval",
+        "max_wait",
+        "max_creates",
+        "retry_seconds",
+    }
     for key in data:
         if key not in known:
             raise _fail(source, str(key), "unknown setting", "known: " + ", ".join(sorted(known)))
@@ -135,13 +162,58 @@ def _build(data: Mapping[str, Any], source: str) -> Config:
     return Config(
         provider=provider,
         repo=repo,
-        base_url=str(data.get("base_url") or ""),
+        base_url=_url(source, str(data.get("base_url") or "")),
         token_env=str(data.get("token_env") or ""),
         plans=tuple(plans),
         mapping=_mapping(data.get("mapping") or {}, source),
         conflicts=_conflicts(data.get("conflicts") or {}, source),
+        trusted_authors=_logins(source, data.get("trusted_authors")),
+        write_interval=_number(source, "write_interval", data.get("write_interval")),
+        max_wait=_number(source, "max_wait", data.get("max_wait")),
+        max_creates=_count(source, "max_creates", data.get("max_creates")),
+        retry_seconds=_number(source, "retry_seconds", data.get("retry_seconds")),
         source=source,
     )
+
+
+def _url(source: str, value: str) -> str:
+    if not value:
+        return value
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise _fail(
+            source,
+            "base_url",
+            f"{value!r} is not an http(s) URL",
+            "e.g. https://github.example.com/api/v3 or https://gitlab.example.com",
+        )
+    return value
+
+
+def _number(source: str, key: str, value: Any) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise _fail(source, key, f"{value!r} is not a number of seconds", f"e.g. {key}: 1.5")
+    return float(value)
+
+
+def _count(source: str, key: str, value: Any) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise _fail(source, key, f"{value!r} is not a whole number", f"e.g. {key}: 500")
+    return value
+
+
+def _logins(source: str, value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise _fail(source, "trusted_authors", "expected a list of logins", "e.g. [octocat]")
+    return tuple(v.lstrip("@") for v in value)
 
 
 def _mapping(data: Mapping[str, Any], source: str) -> Mapping_:

@@ -15,6 +15,7 @@ from plansync.plan import SetMarker, apply_edits, parse_plan
 from plansync.providers.github import GitHubProvider
 from plansync.sandbox import Sandbox
 from plansync.sync import apply, compute
+from plansync.transport import Transport, TransportSettings
 
 REPO = "demo/team-invitations"
 
@@ -33,7 +34,9 @@ def run_demo(source: Path, workdir: Path | None, echo: Callable[[str], None]) ->
             token_env="GITHUB_TOKEN",
             plans=(str(plan_path),),
         )
-        provider = GitHubProvider(config.base_url, REPO, sandbox.token, write_interval=0)
+        # No pacing: the sandbox sets no write budget of its own for the demo.
+        transport = Transport(TransportSettings(write_interval=0))
+        provider = GitHubProvider(config.base_url, REPO, sandbox.token, transport)
         where = f"the sandbox's GitHub repository {REPO}"
 
         def step(title: str, write: bool = True) -> None:

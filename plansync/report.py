@@ -1,4 +1,4 @@
-"""How a SyncPlan and a sync's outcome look to a person (like `terraform plan`) or a machine."""
+"""How a run's report looks to a person (like `terraform plan`) or a machine (--json)."""
 
 from __future__ import annotations
 
@@ -6,13 +6,14 @@ from typing import Any
 
 import click
 
+from plansync.apply import Outcome
 from plansync.engine.changes import (
     CreateMilestone,
     SyncPlan,
     UpdateMilestone,
 )
 from plansync.plan.write import AddItem, Rename, SetDescription, SetMarker
-from plansync.sync import Outcome
+from plansync.run import Mode, RunReport, stats_json
 
 _SYMBOLS = {
     "create": ("+", "green"),
@@ -65,6 +66,15 @@ def describe(changes: SyncPlan, where: str, plan_path: str, color: bool = False)
                 color,
             )
         )
+    for duplicate in changes.duplicates:
+        lines.append(
+            _line(
+                "close",
+                f"issue #{duplicate.number} {duplicate.key}: close as a duplicate of "
+                f"#{duplicate.keep}",
+                color,
+            )
+        )
     for link in changes.links:
         relation = "gets sub-issue" if link.kind == "sub-issue" else "is blocked by"
         lines.append(_line("link", f"{link.key} {relation} {link.target}", color))
@@ -88,6 +98,7 @@ def describe(changes: SyncPlan, where: str, plan_path: str, color: bool = False)
         )
         lines.append(f"      plan:   {conflict.plan_value!r}")
         lines.append(f"      remote: {conflict.remote_value!r}")
+    lines += [f"  note: {note.text}" for note in changes.notes]
     lines += ["", summary(changes)]
     return "\n".join(lines)
 
@@ -148,6 +159,10 @@ def as_json(changes: SyncPlan) -> dict[str, Any]:
         ],
         "plan_edits": [{"key": e.key, "what": e.why} for e in changes.plan_edits],
         "refs": [r.key for r in changes.refs],
+        "duplicates": [
+            {"key": d.key, "number": d.number, "keep": d.keep} for d in changes.duplicates
+        ],
+        "notes": [{"key": n.key, "number": n.number, "text": n.text} for n in changes.notes],
         "conflicts": [
             {
                 "key": c.key,
@@ -169,3 +184,49 @@ def done(outcome: Outcome, changes: SyncPlan, plan_path: str) -> str:
     if changes.conflicts:
         text += f"\n{len(changes.conflicts)} conflicts left untouched on both sides (see above)."
     return text
+
+
+def run_text(run: RunReport, max_creates: int, color: bool = False) -> str:
+    """Every plan's changes (and, after a sync, what was done), the waits and the stop."""
+    where = f"{run.provider} {run.repo}"
+    blocks: list[str] = []
+    for result in run.plans:
+        blocks.append(describe(result.changes, where, result.path, color))
+        if run.mode is Mode.PLAN and len(result.changes.creates) > max_creates:
+            blocks.append(
+                f"note: {len(result.changes.creates)} issues to create is more than one run "
+                f"may create ({max_creates}); `plansync sync` will need --max-creates "
+                f"{len(result.changes.creates)}"
+            )
+        if result.outcome is not None:
+            blocks.append(done(result.outcome, result.changes, result.path))
+    if run.stopped:
+        blocks.append(f"stopped: {run.stopped}")
+    return "\n".join(blocks)
+
+
+def run_json(run: RunReport) -> dict[str, Any]:
+    """One shape, whatever the number of plans."""
+    return {
+        "mode": run.mode.value,
+        "provider": run.provider,
+        "repo": run.repo,
+        "direction": run.direction,
+        "exit_code": run.exit_code,
+        "plans": [
+            {
+                "plan": r.path,
+                **as_json(r.changes),
+                "done": dict(r.outcome.counts) if r.outcome else {},
+                "plan_written": bool(r.outcome and r.outcome.plan_written),
+            }
+            for r in run.plans
+        ],
+        "waits": [
+            {"reason": w.reason, "seconds": round(w.seconds, 1), "until": w.until}
+            for w in run.waits
+        ],
+        "requests": stats_json(run.stats),
+        "stopped": run.stopped,
+        "resume_at": run.resume_at,
+    }

@@ -2,32 +2,29 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from contextlib import suppress
+from dataclasses import replace
 from pathlib import Path
 
+from plansync.apply import Outcome, RemoteSteps
 from plansync.config import Config
-from plansync.engine.changes import Link, SyncPlan, UpdateIssue, UpdateMilestone
+from plansync.engine.changes import SyncPlan
 from plansync.engine.desired import ref_number
 from plansync.engine.reconcile import reconcile, ref_text
-from plansync.engine.records import RemoteIssue, RemoteState, Snapshot
-from plansync.errors import PlansyncError
+from plansync.engine.records import RemoteIssue, Snapshot
+from plansync.errors import PlansyncError, ProviderError
 from plansync.files import read_text, write_text_atomic
 from plansync.plan import Plan, parse_plan, validate
 from plansync.plan.write import Edit, SetIssueRef, apply_edits
 from plansync.providers.base import Provider
 
+__all__ = ["Outcome", "apply", "compute", "marker_path"]
 
-@dataclass
-class Outcome:
-    """What a sync did, for the summary."""
-
-    counts: dict[str, int] = field(default_factory=dict)
-    plan_written: bool = False
-    linked: bool = False  # every relation was made
-
-    def count(self, what: str, n: int = 1) -> None:
-        self.counts[what] = self.counts.get(what, 0) + n
+# Problems that make part of a sync impossible or ambiguous: refused before any write.
+REFUSED_PROBLEMS = {"cycle", "duplicate-key"}
+BATCH = 20  # issue references reach the plan file every this many creates
 
 
 def marker_path(plan_path: str) -> str:
@@ -46,13 +43,23 @@ def compute(
     """Everything `plansync plan` shows: reads both sides, writes nothing."""
     plan = parse_plan(read_text(plan_path), plan_path)
     for problem in validate(plan):
-        if problem.code == "cycle":  # the service would refuse part of the relations
+        if problem.code in REFUSED_PROBLEMS:
             raise PlansyncError(
                 problem.render(plan_path).replace(" (hint:", "; sync refused (hint:")
             )
     snapshot = provider.snapshot(config.mapping.label)
     snapshot = _with_referenced_issues(plan, snapshot, provider)
-    return plan, reconcile(plan, marker_path(plan_path), config.policy(), snapshot, direction)
+    policy = config.policy(_trusted_authors(config, provider))
+    return plan, reconcile(plan, marker_path(plan_path), policy, snapshot, direction)
+
+
+def _trusted_authors(config: Config, provider: Provider) -> frozenset[str]:
+    """The accounts whose marked issues count: plansync's own, and those configured."""
+    trusted = set(config.trusted_authors)
+    # A workflow's GITHUB_TOKEN may not read /user: then the configured ones only.
+    with suppress(ProviderError):
+        trusted.add(provider.account())
+    return frozenset(trusted)
 
 
 def _with_referenced_issues(plan: Plan, snapshot: Snapshot, provider: Provider) -> Snapshot:
@@ -74,126 +81,68 @@ def apply(
     changes: SyncPlan,
     provider: Provider,
     progress: Callable[[str], None] = lambda _: None,
+    clock: Callable[[], float] = time.time,
 ) -> Outcome:
     """Carry out `changes`: plan edits first, then the service, then issue references.
 
     Pulled values reach the plan file before the service records the new base, so a run
     killed in between can only see both sides agreeing, never lose a person's edit.
+    Issue references are written in batches as issues are made (each once its relations
+    exist), so a run that stops keeps what it made and the next one goes on from there.
     """
     outcome = Outcome()
-    issues: dict[str, RemoteIssue] = dict(changes.known_issues)
-    milestones: dict[str, int] = dict(changes.known_milestones)
+    document = _Document(plan_path, plan, outcome)
     if changes.plan_edits:
-        plan = _write(plan_path, plan, [e.edit for e in changes.plan_edits], outcome)
+        document.edit([e.edit for e in changes.plan_edits])
         outcome.count("plan edits", len(changes.plan_edits))
+    steps = RemoteSteps(provider, changes, config.mapping.label, outcome, progress, clock)
+
+    def write_refs() -> None:
+        document.edit(_refs(config.mapping.issue_ref, document.plan, changes, steps))
+
     try:
-        _remote(config, changes, provider, issues, milestones, outcome, progress)
+        steps.labels()
+        steps.milestones()
+        steps.creates(BATCH, write_refs)
+        steps.links()
+        write_refs()
+        steps.updates()
+        steps.closes()
+        steps.duplicates()
     finally:
-        unlinked = set() if outcome.linked else {_owner(link) for link in changes.links}
-        refs = [r for r in _refs(config, plan, changes, issues) if r.key not in unlinked]
-        if refs:
-            _write(plan_path, plan, list[Edit](refs), outcome)
-            outcome.count("issue references written", len(refs))
+        write_refs()
     return outcome
 
 
-def _write(plan_path: str, plan: Plan, edits: list[Edit], outcome: Outcome) -> Plan:
-    text = apply_edits(plan, edits)
-    if text != plan.text:
-        write_text_atomic(plan_path, text)
-        outcome.plan_written = True
-    return parse_plan(text, plan_path)
+class _Document:
+    """The plan file as this run changes it: each edit is written at once, atomically."""
+
+    def __init__(self, path: str, plan: Plan, outcome: Outcome) -> None:
+        self.path = path
+        self.plan = plan
+        self.outcome = outcome
+
+    def edit(self, edits: list[Edit]) -> None:
+        if not edits:
+            return
+        text = apply_edits(self.plan, edits)
+        if text != self.plan.text:
+            write_text_atomic(self.path, text)
+            self.outcome.plan_written = True
+            refs = sum(1 for edit in edits if isinstance(edit, SetIssueRef))
+            if refs:
+                self.outcome.count("issue references written", refs)
+        self.plan = parse_plan(text, self.path)
 
 
-def _remote(
-    config: Config,
-    changes: SyncPlan,
-    provider: Provider,
-    issues: dict[str, RemoteIssue],
-    milestones: dict[str, int],
-    outcome: Outcome,
-    progress: Callable[[str], None],
-) -> None:
-    for label in changes.labels:
-        provider.create_label(label.name)
-        outcome.count("labels created")
-    for change in changes.milestones:
-        if isinstance(change, UpdateMilestone):
-            provider.update_milestone(
-                change.number, change.title, change.description, change.due_on
-            )
-            milestones[change.key] = change.number
-            outcome.count("milestones updated")
-        else:
-            milestone = provider.create_milestone(change.title, change.description, change.due_on)
-            milestones[change.key] = milestone.number
-            outcome.count("milestones created")
-    for create in changes.creates:
-        wanted = create.issue
-        progress(f"create {wanted.key}")
-        created = provider.create_issue(
-            wanted.title,
-            create.body,
-            wanted.labels,
-            milestones.get(wanted.milestone) if wanted.milestone else None,
-            wanted.assignees,
-        )
-        if wanted.state is not RemoteState.OPEN:
-            created = provider.update_issue(created.number, state=wanted.state)
-        issues[wanted.key] = created
-        outcome.count("issues created")
-    for link in changes.links:
-        source, target = issues.get(link.key), issues.get(link.target)
-        if source is None or target is None:
-            continue  # the other issue is not managed by this plan (yet)
-        if link.kind == "sub-issue":
-            provider.add_sub_issue(source, target)
-        else:
-            provider.add_blocked_by(source, target)
-        outcome.count("relations added")
-    outcome.linked = True
-    for update in changes.updates:
-        _update(provider, update, issues, milestones)
-        outcome.count("issues updated")
-    for close in changes.closes:
-        provider.comment(close.number, close.comment)
-        provider.update_issue(close.number, state=RemoteState.SKIPPED, body=close.body)
-        outcome.count("issues closed (removed from plan)")
-
-
-def _owner(link: Link) -> str:
-    """The issue whose marker records the relation: the child, or the blocked issue."""
-    return link.target if link.kind == "sub-issue" else link.key
-
-
-def _update(
-    provider: Provider,
-    update: UpdateIssue,
-    issues: dict[str, RemoteIssue],
-    milestones: dict[str, int],
-) -> None:
-    number = update.number or issues[update.key].number
-    milestone = milestones.get(update.milestone) if update.milestone else None
-    provider.update_issue(
-        number,
-        title=update.title,
-        body=update.body,
-        state=update.state,
-        labels=update.labels,
-        milestone=milestone,
-        assignees=update.assignees,
-    )
-
-
-def _refs(
-    config: Config, plan: Plan, changes: SyncPlan, issues: dict[str, RemoteIssue]
-) -> list[SetIssueRef]:
-    style = config.mapping.issue_ref
-    edits: list[SetIssueRef] = []
+def _refs(style: str, plan: Plan, changes: SyncPlan, steps: RemoteSteps) -> list[Edit]:
+    """References for every issue whose relations are all made and whose line lacks one."""
+    edits: list[Edit] = []
+    waiting = steps.unlinked_owners()
     for ref in changes.refs:
-        issue = issues.get(ref.key)
+        issue = steps.issues.get(ref.key)
         found = plan.find(ref.key)
-        if issue is None or not found or not issue.number:
+        if issue is None or not found or not issue.number or ref.key in waiting:
             continue
         text = ref_text(style, issue.number, issue.url)
         if found[0].issue_ref != text:

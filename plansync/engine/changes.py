@@ -34,8 +34,14 @@ class UpdateMilestone:
 
 @dataclass(frozen=True)
 class CreateIssue:
+    """A new issue. Services open issues open, so a task already done or skipped needs a
+    second write: `closing_body`, sent with the close, is the body whose marker records the
+    closed state. Until that write lands the marker says "open", which is what the service
+    holds: a run stopped in between can never read the open issue as a person's reopen."""
+
     issue: DesiredIssue
-    body: str  # with a marker whose base is the plan's values
+    body: str  # with a marker whose base is the plan's values, with the state "open"
+    closing_body: str | None = None  # for a task that is not open: sent with the close
 
 
 @dataclass(frozen=True)
@@ -62,6 +68,25 @@ class CloseRemoved:
     title: str
     comment: str
     body: str  # the marker's base says "skipped", so putting the task back reopens it
+
+
+@dataclass(frozen=True)
+class CloseDuplicate:
+    """Two issues carry the same task (two runs raced): close the one not kept."""
+
+    key: str
+    number: int  # the duplicate, closed
+    keep: int  # the issue the task keeps
+    comment: str
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something a person should know that changes nothing (an issue ignored, say)."""
+
+    key: str
+    number: int
+    text: str
 
 
 @dataclass(frozen=True)
@@ -102,9 +127,11 @@ class SyncPlan:
     links: tuple[Link, ...] = ()
     updates: tuple[UpdateIssue, ...] = ()
     closes: tuple[CloseRemoved, ...] = ()
+    duplicates: tuple[CloseDuplicate, ...] = ()
     plan_edits: tuple[PlanEdit, ...] = ()
     refs: tuple[WriteRef, ...] = ()
     conflicts: tuple[Conflict, ...] = ()
+    notes: tuple[Note, ...] = ()
     # what already exists, by key, so that applying needs no further reads
     known_issues: Mapping[str, RemoteIssue] = field(default_factory=dict)
     known_milestones: Mapping[str, int] = field(default_factory=dict)
@@ -118,6 +145,7 @@ class SyncPlan:
             + len(self.links)
             + len(self.updates)
             + len(self.closes)
+            + len(self.duplicates)
         )
 
     @property

@@ -7,17 +7,19 @@ three-way merge; the rest (labels, milestone, details, relations) follow the pla
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from plansync.engine import checklists
 from plansync.engine import marker as m
 from plansync.engine.changes import (
+    CloseDuplicate,
     CloseRemoved,
     Conflict,
     CreateIssue,
     CreateLabel,
     CreateMilestone,
     Link,
+    Note,
     PlanEdit,
     SyncPlan,
     UpdateIssue,
@@ -27,7 +29,7 @@ from plansync.engine.changes import (
 from plansync.engine.desired import Desired, DesiredIssue, desired_state, ref_number
 from plansync.engine.identity import (
     REMOVED,
-    find_milestone,
+    MilestoneIndex,
     labels_for,
     match_issues,
     milestone_for,
@@ -35,6 +37,7 @@ from plansync.engine.identity import (
 from plansync.engine.merge import Merged, directed, merge
 from plansync.engine.policy import Policy
 from plansync.engine.records import RemoteIssue, RemoteState, Snapshot
+from plansync.engine.removed import closes_for_removed
 from plansync.plan.model import Plan
 from plansync.plan.parse import parse_plan
 from plansync.plan.write import AddItem, Rename, SetDescription, SetMarker, apply_edits
@@ -51,11 +54,19 @@ class _Builder:
     plan_path: str
     policy: Policy
     snapshot: Snapshot
-    changes: dict[str, list[object]]
     direction: str
-
-    def add(self, kind: str, change: object) -> None:
-        self.changes.setdefault(kind, []).append(change)
+    milestone_index: MilestoneIndex
+    labels: list[CreateLabel] = field(default_factory=list)
+    milestones: list[CreateMilestone | UpdateMilestone] = field(default_factory=list)
+    creates: list[CreateIssue] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    updates: list[UpdateIssue] = field(default_factory=list)
+    closes: list[CloseRemoved] = field(default_factory=list)
+    duplicates: list[CloseDuplicate] = field(default_factory=list)
+    plan_edits: list[PlanEdit] = field(default_factory=list)
+    refs: list[WriteRef] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
 
 
 def reconcile(
@@ -63,42 +74,51 @@ def reconcile(
 ) -> SyncPlan:
     """`direction` "push" changes only the service, "pull" only the plan, "both" both."""
     desired = desired_state(plan, policy.mapping)
-    build = _Builder(plan_path, policy, snapshot, {}, direction)
+    index = MilestoneIndex(snapshot, plan_path)
+    build = _Builder(plan_path, policy, snapshot, direction, index)
     _labels(build, desired)
     milestone_numbers = {
         wanted.key: found.number
         for wanted in desired.milestones
-        if (found := find_milestone(snapshot, plan_path, wanted.key, wanted.title))
+        if (found := index.find(wanted.key, wanted.title))
     }
-    matched = match_issues(plan_path, desired, snapshot)
+    matching = match_issues(plan_path, desired, snapshot, policy.trusted_authors)
+    matched = matching.matched
     for issue in desired.issues:
         remote = matched.get(issue.key)
         if remote is None:
             _create(build, issue)
         else:
             _update(build, plan, issue, remote, milestone_numbers)
-    _removed(build, matched)
+    build.closes.extend(closes_for_removed(plan_path, matched))
+    build.duplicates.extend(matching.duplicates)
+    build.notes.extend(matching.notes)
     if policy.mapping.import_issues and direction != "push":
         _import(build, plan, desired, matched, milestone_numbers)
     _milestones(build, _after_pulls(plan, desired, build))
-    c = build.changes
-    if direction == "pull":  # the plan only: keep the edits, drop every remote write
-        c = {kind: c[kind] for kind in ("plan_edits", "refs", "conflicts") if kind in c}
-        c["refs"] = [ref for ref in c.get("refs", []) if ref.key in matched]  # type: ignore[attr-defined]
-    if direction == "push":
-        c = {kind: changes for kind, changes in c.items() if kind not in ("plan_edits", "refs")}
+    return _directed(build, matched, milestone_numbers)
+
+
+def _directed(
+    build: _Builder, matched: dict[str, RemoteIssue], milestones: dict[str, int]
+) -> SyncPlan:
+    """The SyncPlan, less what the direction forbids: a pull writes only the plan, a push
+    only the service."""
+    pull, push = build.direction == "pull", build.direction == "push"
     return SyncPlan(
-        labels=tuple(c.get("labels", ())),  # type: ignore[arg-type]
-        milestones=tuple(c.get("milestones", ())),  # type: ignore[arg-type]
-        creates=tuple(c.get("creates", ())),  # type: ignore[arg-type]
-        links=tuple(c.get("links", ())),  # type: ignore[arg-type]
-        updates=tuple(c.get("updates", ())),  # type: ignore[arg-type]
-        closes=tuple(c.get("closes", ())),  # type: ignore[arg-type]
-        plan_edits=tuple(c.get("plan_edits", ())),  # type: ignore[arg-type]
-        refs=tuple(c.get("refs", ())),  # type: ignore[arg-type]
-        conflicts=tuple(c.get("conflicts", ())),  # type: ignore[arg-type]
+        labels=() if pull else tuple(build.labels),
+        milestones=() if pull else tuple(build.milestones),
+        creates=() if pull else tuple(build.creates),
+        links=() if pull else tuple(build.links),
+        updates=() if pull else tuple(build.updates),
+        closes=() if pull else tuple(build.closes),
+        duplicates=() if pull else tuple(build.duplicates),
+        plan_edits=() if push else tuple(build.plan_edits),
+        refs=() if push else tuple(ref for ref in build.refs if not pull or ref.key in matched),
+        conflicts=tuple(build.conflicts),
+        notes=tuple(build.notes),
         known_issues={k: v for k, v in matched.items() if not k.startswith(REMOVED)},
-        known_milestones=milestone_numbers,
+        known_milestones=milestones,
     )
 
 
@@ -106,13 +126,13 @@ def _labels(build: _Builder, desired: Desired) -> None:
     existing = {label.lower() for label in build.snapshot.labels}
     for label in desired.labels:
         if label.lower() not in existing:
-            build.add("labels", CreateLabel(label))
+            build.labels.append(CreateLabel(label))
 
 
 def _after_pulls(plan: Plan, desired: Desired, build: _Builder) -> Desired:
     """What the plan asks for once this sync's own edits are in it (a milestone lists
     its phase's completion criteria, which a tick pulled from an issue may change)."""
-    edits = [change.edit for change in build.changes.get("plan_edits", [])]  # type: ignore[attr-defined]
+    edits = [change.edit for change in build.plan_edits]
     if not edits:
         return desired
     return desired_state(parse_plan(apply_edits(plan, edits), plan.path), build.policy.mapping)
@@ -123,10 +143,10 @@ def _milestones(build: _Builder, desired: Desired) -> None:
     for wanted in desired.milestones:
         marker = m.Marker(build.plan_path, wanted.key).render()
         description = f"{wanted.description}\n\n{marker}".strip()
-        found = find_milestone(build.snapshot, build.plan_path, wanted.key, wanted.title)
+        found = build.milestone_index.find(wanted.key, wanted.title)
         if found is None:
             create = CreateMilestone(wanted.key, wanted.title, description, wanted.due_on)
-            build.add("milestones", create)
+            build.milestones.append(create)
             continue
         if (
             found.title != wanted.title
@@ -136,51 +156,50 @@ def _milestones(build: _Builder, desired: Desired) -> None:
             update = UpdateMilestone(
                 wanted.key, found.number, wanted.title, description, wanted.due_on
             )
-            build.add("milestones", update)
+            build.milestones.append(update)
 
 
 def _create(build: _Builder, issue: DesiredIssue) -> None:
-    """A new issue, its relations, and (later) its reference on the plan line.
+    """A new issue, its relations, and (once they are made) its reference on the plan line.
 
-    The marker records the relations at once: until the reference is written at the end
-    of the run, the missing reference tells a later run to add them again (see _update).
-    Without references (issue_ref: off) the marker records them after they are made.
+    The marker records the relations at once: until the reference is written, the missing
+    reference tells a later run to add them again (see _unfinished), and sync writes a
+    reference only after its issue's relations are made. Without references
+    (issue_ref: off) the marker records them after they are made.
     """
     relations = _relations(issue)
     refs = build.policy.mapping.issue_ref != "off"
     base = m.first_base(
-        issue.title, issue.description, issue.state.value, relations if refs else {}
+        issue.title, issue.description, RemoteState.OPEN.value, relations if refs else {}
     )
     if issue.entries:
         base["ticks"] = {entry.key: entry.checked for entry in issue.entries}
-    body = m.build_body(
-        issue.description, issue.details, m.Marker(build.plan_path, issue.key, base)
+
+    def body(base: dict[str, object]) -> str:
+        return m.build_body(
+            issue.description, issue.details, m.Marker(build.plan_path, issue.key, base)
+        )
+
+    closing = (
+        None if issue.state is RemoteState.OPEN else body({**base, "state": issue.state.value})
     )
-    build.add("creates", CreateIssue(issue, body))
+    build.creates.append(CreateIssue(issue, body(base), closing))
     _links(build, issue, {})
     if relations and not refs:
-        final = m.Marker(build.plan_path, issue.key, {**base, "rel": relations})
-        build.add(
-            "updates",
-            UpdateIssue(
-                issue.key,
-                0,
-                body=m.build_body(issue.description, issue.details, final),
-                why=("relations",),
-            ),
-        )
-    if build.policy.mapping.issue_ref != "off" and not issue.derived:
-        build.add("refs", WriteRef(issue.key))
+        final = {**base, "state": issue.state.value, "rel": relations}
+        build.updates.append(UpdateIssue(issue.key, 0, body=body(final), why=("relations",)))
+    if refs and not issue.derived:
+        build.refs.append(WriteRef(issue.key))
 
 
 def _links(build: _Builder, issue: DesiredIssue, recorded: dict[str, object]) -> None:
     """Add the relations the plan wants and the marker does not record yet."""
     if issue.parent and recorded.get("parent") != issue.parent:
-        build.add("links", Link(issue.parent, "sub-issue", issue.key))
+        build.links.append(Link(issue.parent, "sub-issue", issue.key))
     done = recorded.get("blocked_by") or []
     for blocker in issue.blocked_by:
         if blocker not in done:  # type: ignore[operator]
-            build.add("links", Link(issue.key, "blocked-by", blocker))
+            build.links.append(Link(issue.key, "blocked-by", blocker))
 
 
 def _relations(issue: DesiredIssue) -> dict[str, object]:
@@ -224,8 +243,8 @@ def _update(
         ("state", state, issue.state.value, remote.state.value),
     ):
         if merged.conflict:
-            build.add(
-                "conflicts", Conflict(issue.key, name, plan_value, remote_value, remote.number)
+            build.conflicts.append(
+                Conflict(issue.key, name, plan_value, remote_value, remote.number)
             )
     _pull(build, plan, issue, title, description, state)
     relations = _relations(issue)
@@ -251,7 +270,7 @@ def _update(
     )
     why = _why(update, description.push, m.normalize(issue.details) != body.details, remote)
     if why:
-        build.add("updates", replace(update, why=why))
+        build.updates.append(replace(update, why=why))
     _ref(build, plan, issue, remote)
 
 
@@ -281,10 +300,10 @@ def _ticks(
     )
     for entry in ticks.pulls:
         edit = SetMarker(entry.key, "x" if entry.checked else " ")
-        build.add("plan_edits", PlanEdit(entry.key, edit, f"ticked in issue #{remote.number}"))
+        build.plan_edits.append(PlanEdit(entry.key, edit, f"ticked in issue #{remote.number}"))
     for entry, tick in ticks.conflicts:
         conflict = Conflict(entry.key, "checkbox", str(entry.checked), str(tick), remote.number)
-        build.add("conflicts", conflict)
+        build.conflicts.append(conflict)
     return issue
 
 
@@ -299,16 +318,16 @@ def _pull(
     if issue.derived:
         return
     if title.pull:
-        build.add("plan_edits", PlanEdit(issue.key, Rename(issue.key, title.value), "title"))
+        build.plan_edits.append(PlanEdit(issue.key, Rename(issue.key, title.value), "title"))
     if description.pull:
         edit = SetDescription(issue.key, description.value)
-        build.add("plan_edits", PlanEdit(issue.key, edit, "description"))
+        build.plan_edits.append(PlanEdit(issue.key, edit, "description"))
     if state.pull:
         marker = {"open": " ", "done": "x", "skipped": build.policy.mapping.skipped_marker}[
             state.value
         ]
-        build.add(
-            "plan_edits", PlanEdit(issue.key, SetMarker(issue.key, marker), f"state: {state.value}")
+        build.plan_edits.append(
+            PlanEdit(issue.key, SetMarker(issue.key, marker), f"state: {state.value}")
         )
 
 
@@ -327,31 +346,11 @@ def _ref(build: _Builder, plan: Plan, issue: DesiredIssue, remote: RemoteIssue) 
         return
     item = plan.item(issue.key)
     if item.issue_ref != ref_text(build.policy.mapping.issue_ref, remote.number, remote.url):
-        build.add("refs", WriteRef(issue.key))
+        build.refs.append(WriteRef(issue.key))
 
 
 def ref_text(style: str, number: int, url: str) -> str:
     return f"[#{number}]({url})" if style == "link" and url else f"#{number}"
-
-
-def _removed(build: _Builder, matched: dict[str, RemoteIssue]) -> None:
-    for key, remote in matched.items():
-        if not key.startswith(REMOVED) or remote.state is not RemoteState.OPEN:
-            continue
-        marker_key = key[len(REMOVED) :]
-        comment = (
-            f"This task ({marker_key}) is no longer in `{build.plan_path}`, so plansync closed "
-            "it as not planned. Put it back in the plan to reopen it."
-        )
-        body = m.split_body(remote.body)
-        assert body.marker is not None  # only marked issues are matched under REMOVED
-        base = {**body.marker.base, "state": RemoteState.SKIPPED.value}
-        new_body = m.build_body(
-            body.description or "", body.details, replace(body.marker, base=base), body
-        )
-        build.add(
-            "closes", CloseRemoved(marker_key, remote.number, remote.title, comment, new_body)
-        )
 
 
 def _import(
@@ -389,8 +388,8 @@ def _import(
     wanted = {issue.key: issue for issue in desired_state(grown, build.policy.mapping).issues}
     for issue in new:
         item = next(i for i in grown.items if ref_number(i.issue_ref) == issue.number)
-        build.add(
-            "plan_edits", PlanEdit(item.key, adds[issue.number], f"import issue #{issue.number}")
+        build.plan_edits.append(
+            PlanEdit(item.key, adds[issue.number], f"import issue #{issue.number}")
         )
         _update(build, grown, wanted[item.key], issue, milestones)
 

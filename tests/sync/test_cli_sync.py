@@ -49,9 +49,12 @@ def test_sync_then_plan_exits_0(world: World) -> None:
 def test_plan_json_for_machines(world: World) -> None:
     result = run(world, "plan", "--json")
     data = json.loads(result.stdout)
-    assert data["in_sync"] is False
-    assert [c["key"] for c in data["create"]][:2] == ["Task 1", "Task 2"]
-    assert {"key": "Task 2", "kind": "blocked-by", "target": "Task 1"} in data["link"]
+    assert (data["mode"], data["exit_code"], data["stopped"]) == ("plan", 2, None)
+    [plan] = data["plans"]  # one shape, however many plans
+    assert plan["in_sync"] is False and plan["plan"] == str(world.plan_path)
+    assert [c["key"] for c in plan["create"]][:2] == ["Task 1", "Task 2"]
+    assert {"key": "Task 2", "kind": "blocked-by", "target": "Task 1"} in plan["link"]
+    assert data["requests"]["writes"] == 0 and data["requests"]["requests"] > 0
 
 
 def test_sync_with_conflicts_exits_1_and_shows_both_values(world: World) -> None:
@@ -74,7 +77,7 @@ def test_a_wrong_token_is_one_line_without_the_token(world: World) -> None:
 
 
 def test_an_unreachable_service_is_one_line(world: World) -> None:
-    env = dict(os.environ, GITHUB_TOKEN="x" * 12)
+    env = dict(os.environ, GITHUB_TOKEN="x" * 12, PLANSYNC_RETRY_SECONDS="0")
     command = [
         sys.executable,
         "-m",

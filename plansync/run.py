@@ -1,0 +1,148 @@
+"""One run of plansync for every front end: settings in, a RunReport out.
+
+The CLI, the GitHub Action and the GitLab job call `run` and only render its report; none of
+them reads the environment for the engine or talks to the service on its own.
+"""
+
+from __future__ import annotations
+
+import enum
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from plansync import secrets
+from plansync.apply import Outcome
+from plansync.config import Config
+from plansync.engine.changes import SyncPlan
+from plansync.errors import PlansyncError
+from plansync.providers import connect
+from plansync.sync import apply, compute
+from plansync.transport import EtagCache, Transport, TransportSettings, TransportStats, Wait
+from plansync.transport.errors import RateLimited
+
+EXIT_OK, EXIT_CONFLICTS, EXIT_PENDING, EXIT_RATE_LIMITED = 0, 1, 2, 75
+
+
+class Mode(enum.Enum):
+    PLAN = "plan"  # show what would change; write nothing
+    SYNC = "sync"  # make the changes
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a run needs, as plain values (front ends build it from flags and files)."""
+
+    config: Config
+    token: str
+    direction: str = "both"  # "both", "push" (the service only) or "pull" (the plan only)
+    transport: TransportSettings = field(default_factory=TransportSettings)
+    cache_path: str | None = None  # the ETag cache; None: no conditional requests
+    max_creates: int = 500  # more creates in one run need a deliberate, higher value
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    path: str
+    changes: SyncPlan
+    outcome: Outcome | None  # None when nothing was applied (plan mode, or in sync)
+
+
+@dataclass
+class RunReport:
+    """What a run saw and did: per plan, the changes and what was made; the waits; the cost."""
+
+    mode: Mode
+    provider: str
+    repo: str
+    direction: str
+    plans: list[PlanResult] = field(default_factory=list)
+    waits: list[Wait] = field(default_factory=list)
+    stats: TransportStats = field(default_factory=TransportStats)
+    stopped: str | None = None  # why the run stopped early (a rate limit), if it did
+    resume_at: float | None = None  # epoch seconds when a re-run can go on
+
+    @property
+    def conflicts(self) -> int:
+        return sum(len(result.changes.conflicts) for result in self.plans)
+
+    @property
+    def pending(self) -> bool:
+        return any(not result.changes.in_sync for result in self.plans)
+
+    @property
+    def plan_changed(self) -> bool:
+        return any(r.outcome is not None and r.outcome.plan_written for r in self.plans)
+
+    @property
+    def exit_code(self) -> int:
+        if self.stopped:
+            return EXIT_RATE_LIMITED
+        if self.mode is Mode.PLAN:
+            return EXIT_PENDING if self.pending else EXIT_OK
+        return EXIT_CONFLICTS if self.conflicts else EXIT_OK
+
+    def total(self, what: str) -> int:
+        """Counts of one kind of change made, over all plans ("issues created", ...)."""
+        return sum(r.outcome.counts.get(what, 0) for r in self.plans if r.outcome is not None)
+
+
+def run(
+    settings: Settings,
+    mode: Mode,
+    *,
+    on_wait: Callable[[Wait], None] | None = None,
+    progress: Callable[[str], None] = lambda _: None,
+    clock: Callable[[], float] = time.time,
+    sleep: Callable[[float], None] = time.sleep,
+) -> RunReport:
+    """Plan or sync every plan of `settings.config` against its repository."""
+    config = settings.config
+    secrets.register(settings.token)
+    report = RunReport(mode, config.provider, config.repo, settings.direction)
+
+    def waited(wait: Wait) -> None:
+        report.waits.append(wait)
+        if on_wait is not None:
+            on_wait(wait)
+
+    cache = EtagCache(settings.cache_path) if settings.cache_path else None
+    transport = Transport(settings.transport, clock=clock, sleep=sleep, on_wait=waited, cache=cache)
+    try:
+        provider = connect(config, settings.token, transport)
+        for plan_path in config.plans:
+            plan, changes = compute(config, plan_path, provider, settings.direction)
+            outcome = None
+            if mode is Mode.SYNC and not changes.in_sync:
+                _check_creates(plan_path, changes, settings.max_creates)
+                outcome = apply(config, plan_path, plan, changes, provider, progress, clock)
+            report.plans.append(PlanResult(plan_path, changes, outcome))
+    except RateLimited as stop:
+        report.stopped, report.resume_at = str(stop), stop.resume_at
+    finally:
+        transport.close()
+        report.stats = transport.stats()
+    return report
+
+
+def _check_creates(plan_path: str, changes: SyncPlan, limit: int) -> None:
+    if len(changes.creates) > limit:
+        raise PlansyncError(
+            f"{plan_path}: this sync would create {len(changes.creates)} issues, more than "
+            f"the {limit} one run may create; nothing was changed",
+            f"check `plansync plan` first; to go ahead, pass --max-creates "
+            f"{len(changes.creates)} (or set PLANSYNC_MAX_CREATES)",
+        )
+
+
+def stats_json(stats: TransportStats) -> dict[str, Any]:
+    return {
+        "requests": stats.requests,
+        "writes": stats.writes,
+        "retries": stats.retries,
+        "not_modified": stats.not_modified,
+        "points": stats.points,
+        "quota_remaining": stats.quota_remaining,
+        "waited_seconds": round(stats.waited_seconds, 1),
+    }
