@@ -5,13 +5,20 @@ from __future__ import annotations
 from typing import Protocol
 
 from plansync.engine.records import RemoteIssue, RemoteMilestone, RemoteState, Snapshot
+from plansync.errors import ProviderError
+
+
+class FileConflict(ProviderError):
+    """A file write named a version (sha / last commit id) that is no longer the file's:
+    someone else wrote it first. Re-read the file and try again; never overwrite blindly."""
 
 
 class Provider(Protocol):
     """One repository or project on a service. Every call is one logical API operation.
 
     Listing happens once per sync (`snapshot`); writes name issues by number and
-    milestones by number. Relations that already exist are not an error.
+    milestones by number. Relations that already exist are not an error. Every request goes
+    through the transport the provider was built with (plansync.transport).
     """
 
     def snapshot(self, label: str) -> Snapshot:
@@ -60,3 +67,32 @@ class Provider(Protocol):
     def add_sub_issue(self, parent: RemoteIssue, child: RemoteIssue) -> None: ...
 
     def add_blocked_by(self, issue: RemoteIssue, blocker: RemoteIssue) -> None: ...
+
+    def account(self) -> str:
+        """The login the token acts as (read once, then cached)."""
+        ...
+
+    def issues_since(self, label: str, since_iso: str) -> tuple[RemoteIssue, ...]:
+        """Issues carrying `label` (open and closed) updated at or after `since_iso`, from the
+        plain listing (not the search API, which lags behind writes)."""
+        ...
+
+    def find_milestone_by_title(self, title: str) -> RemoteMilestone | None:
+        """The milestone with exactly this title, open or closed (titles are unique)."""
+        ...
+
+    def close_duplicate(self, number: int, of: RemoteIssue, comment: str) -> None:
+        """Comment on issue `number`, then close it as a duplicate of `of`."""
+        ...
+
+    def read_file(self, path: str, ref: str | None = None) -> tuple[str, str] | None:
+        """The file's text and version (GitHub blob sha, GitLab last commit id); None if absent.
+        `ref` None means the default branch."""
+        ...
+
+    def write_file(
+        self, path: str, text: str, sha: str | None, message: str, branch: str | None = None
+    ) -> str:
+        """Create (`sha` None) or replace the file, returning its new version. Raises
+        FileConflict when `sha` is not the file's current version."""
+        ...

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date
+import json
+from datetime import date, datetime, timezone
 from typing import Any
 
 import requests
 from github import Auth, Github, GithubException
+from github.ContentFile import ContentFile
 from github.Issue import Issue
 from github.Milestone import Milestone
 
 from plansync.engine.records import RemoteIssue, RemoteMilestone, RemoteState, Snapshot
 from plansync.errors import ProviderError
+from plansync.providers.base import FileConflict
+from plansync.transport import Transport, mount_pygithub
 
 LABEL_COLORS = {"priority: ": "d93f0b", "effort: ": "c5def5", "kind: ": "fbca04"}
 DEFAULT_COLOR = "0e8a16"
@@ -20,9 +24,9 @@ DEFAULT_COLOR = "0e8a16"
 class GitHubProvider:
     """One repository. Keeps the PyGithub objects it has seen so writes need no extra reads."""
 
-    def __init__(self, base_url: str, repo: str, token: str, write_interval: float = 1.0) -> None:
-        # retry=None: PyGithub would retry a POST after a 5xx, and a create whose response
-        # was lost must be looked up, not repeated (plansync owns retrying).
+    def __init__(self, base_url: str, repo: str, token: str, transport: Transport) -> None:
+        # PyGithub's own retries and pauses are off: the transport is the one layer that
+        # retries, waits and paces (a lost POST must be looked up, never blindly repeated).
         self._client = Github(
             base_url=base_url,
             lazy=True,  # no request until data is needed: writes need no reads first
@@ -30,11 +34,13 @@ class GitHubProvider:
             per_page=100,
             retry=None,
             seconds_between_requests=None,
-            seconds_between_writes=write_interval or None,
+            seconds_between_writes=None,
         )
+        mount_pygithub(self._client, transport)
         self._repo = self._client.get_repo(repo)
         self._issues: dict[int, Issue] = {}
         self._milestones: dict[int, Milestone] = {}
+        self._account: str | None = None
 
     def snapshot(self, label: str) -> Snapshot:
         with _errors("list issues"):
@@ -52,12 +58,11 @@ class GitHubProvider:
 
     def issue(self, number: int) -> RemoteIssue | None:
         try:
-            found = self._repo.get_issue(number)
-            pull_request = _is_pull_request(found)  # the first attribute read fetches it
-        except GithubException as error:
-            if error.status in (404, 410):
-                return None
-            raise _provider_error("read an issue", error) from None
+            with _errors("read an issue", absent_ok=True):
+                found = self._repo.get_issue(number)
+                pull_request = _is_pull_request(found)  # the first attribute read fetches it
+        except _Absent:
+            return None
         if pull_request:
             return None
         self._issues[number] = found
@@ -148,6 +153,60 @@ class GitHubProvider:
         with _errors("add a blocked-by relation", ok_if_exists=True):
             self._issue_object(issue.number).add_blocked_by(self._issue_object(blocker.number))
 
+    def account(self) -> str:
+        if self._account is None:
+            with _errors("read the token's user"):
+                self._account = str(self._client.get_user().login or "")
+        return self._account or ""
+
+    def issues_since(self, label: str, since_iso: str) -> tuple[RemoteIssue, ...]:
+        since = datetime.fromisoformat(since_iso.replace("Z", "+00:00"))
+        with _errors("list recent issues"):
+            listed = self._repo.get_issues(state="all", labels=[label], since=since)
+            issues = [issue for issue in listed if not _is_pull_request(issue)]
+        self._issues.update({issue.number: issue for issue in issues})
+        return tuple(_issue(issue) for issue in issues)
+
+    def find_milestone_by_title(self, title: str) -> RemoteMilestone | None:
+        with _errors("list milestones"):
+            found = [m for m in self._repo.get_milestones(state="all") if m.title == title]
+        self._milestones.update({ms.number: ms for ms in found})
+        return _milestone(found[0]) if found else None
+
+    def close_duplicate(self, number: int, of: RemoteIssue, comment: str) -> None:
+        issue = self._issue_object(number)
+        with _errors("comment on a duplicate issue"):
+            issue.create_comment(comment)
+        with _errors("close a duplicate issue"):
+            issue.edit(state="closed", state_reason="duplicate")
+
+    def read_file(self, path: str, ref: str | None = None) -> tuple[str, str] | None:
+        extra: dict[str, Any] = {"ref": ref} if ref else {}
+        try:
+            with _errors(f"read {path}", absent_ok=True):
+                found = self._repo.get_contents(path, **extra)
+        except _Absent:
+            return None
+        if not isinstance(found, ContentFile) or found.type != "file":
+            raise ProviderError(f"GitHub could not read {path}: it is not a file")
+        try:
+            return found.decoded_content.decode("utf-8"), found.sha
+        except UnicodeDecodeError:
+            raise ProviderError(f"GitHub could not read {path}: it is not UTF-8 text") from None
+
+    def write_file(
+        self, path: str, text: str, sha: str | None, message: str, branch: str | None = None
+    ) -> str:
+        extra: dict[str, Any] = {"branch": branch} if branch else {}
+        with _errors(f"write {path}", file=path):
+            if sha:
+                written = self._repo.update_file(path, message, text, sha, **extra)
+            else:
+                written = self._repo.create_file(path, message, text, **extra)
+        content = written["content"]
+        assert isinstance(content, ContentFile)
+        return content.sha
+
     def _issue_object(self, number: int) -> Issue:
         if number not in self._issues:
             self._issues[number] = self._repo.get_issue(number)
@@ -180,7 +239,16 @@ def _issue(issue: Issue) -> RemoteIssue:
         milestone=issue.milestone.number if issue.milestone else None,
         assignees=tuple(user.login for user in issue.assignees),
         url=issue.html_url or "",
+        author=issue.user.login if issue.user else "",
+        created_at=_iso(issue.created_at),
     )
+
+
+def _iso(moment: datetime | None) -> str:
+    if moment is None:
+        return ""
+    utc = moment if moment.tzinfo is None else moment.astimezone(timezone.utc)
+    return utc.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _milestone(milestone: Milestone) -> RemoteMilestone:
@@ -194,12 +262,24 @@ def _milestone(milestone: Milestone) -> RemoteMilestone:
     )
 
 
+class _Absent(Exception):
+    """The object is not there (404/410): the caller answers None."""
+
+
 class _errors:
     """Turn PyGithub's exceptions into one clear ProviderError (never showing a token)."""
 
-    def __init__(self, doing: str, ok_if_exists: bool = False) -> None:
+    def __init__(
+        self,
+        doing: str,
+        ok_if_exists: bool = False,
+        absent_ok: bool = False,
+        file: str | None = None,
+    ) -> None:
         self.doing = doing
         self.ok_if_exists = ok_if_exists
+        self.absent_ok = absent_ok
+        self.file = file
 
     def __enter__(self) -> None:
         return None
@@ -210,11 +290,27 @@ class _errors:
                 f"cannot reach GitHub to {self.doing}: {type(error).__name__}",
                 "check --base-url and the network",
             ) from None
+        if isinstance(error, json.JSONDecodeError):
+            raise ProviderError(
+                f"GitHub sent an answer plansync cannot read when trying to {self.doing}",
+                "try again later; if it persists, check --base-url and any proxy",
+            ) from None
         if not isinstance(error, GithubException):
             return False
         if self.ok_if_exists and error.status == 422 and _already_exists(error):
             return True
+        if self.absent_ok and error.status in (404, 410):
+            raise _Absent from None
+        if self.file is not None and _stale(error):
+            raise FileConflict(
+                f"{self.file} changed on GitHub since it was read", "read it again and retry"
+            ) from None
         raise _provider_error(self.doing, error) from None
+
+
+def _stale(error: GithubException) -> bool:
+    """409 "does not match <sha>", or 422 "sha wasn't supplied" (the file exists already)."""
+    return error.status == 409 or (error.status == 422 and "sha" in str(error.data).lower())
 
 
 def _already_exists(error: GithubException) -> bool:

@@ -5,28 +5,34 @@ GitLab has no close reason, so "closed as not planned" is the label `closed: not
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
+from datetime import datetime, timezone
 from typing import Any
 
 import gitlab
-import requests
 from gitlab.exceptions import GitlabError
 from gitlab.v4.objects import Project, ProjectIssue
 
 from plansync.engine.records import RemoteIssue, RemoteMilestone, RemoteState, Snapshot
 from plansync.errors import ProviderError
+from plansync.providers.base import FileConflict
+from plansync.providers.gitlab_errors import (
+    Absent,
+    errors,
+    names_project,
+    provider_error,
+    tier_refused,
+)
+from plansync.transport import Transport, session_for
 
 NOT_PLANNED = "closed: not planned"
 # The GitHub provider's colours (copied, not imported: importing it would load PyGithub).
 LABEL_COLORS = {"priority: ": "d93f0b", "effort: ": "c5def5", "kind: ": "fbca04"}
 DEFAULT_COLOR = "0e8a16"
-# python-gitlab is the layer that waits out a 429 (it sleeps for Retry-After); it never retries
-# a 5xx or a dropped connection, because a create whose answer was lost must be looked up, not
-# repeated. Transient failures are plansync's to retry.
+# python-gitlab retries and waits nothing (passed on every call): the transport under its
+# session is the one layer that retries, waits out 429s and paces writes.
 RETRY: dict[str, Any] = {
-    "obey_rate_limit": True,
-    "max_retries": 10,
+    "obey_rate_limit": False,
+    "max_retries": 0,
     "retry_transient_errors": False,
 }
 PAGE: dict[str, Any] = {"get_all": True, "per_page": 100}
@@ -35,36 +41,28 @@ PAGE: dict[str, Any] = {"get_all": True, "per_page": 100}
 class GitLabProvider:
     """One project, addressed by path. Writes go straight to the object's URL (no read first)."""
 
-    def __init__(
-        self,
-        base_url: str,
-        repo: str,
-        token: str,
-        write_interval: float = 1.0,
-        *,
-        sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
+    def __init__(self, base_url: str, repo: str, token: str, transport: Transport) -> None:
         self._client = gitlab.Gitlab(
-            url=base_url, private_token=token, retry_transient_errors=False
+            url=base_url,
+            private_token=token,
+            retry_transient_errors=False,
+            session=session_for(transport),
         )
         self._path = repo
         self._project: Project = self._client.projects.get(repo, lazy=True)
         self._project_id: int | str = repo  # the numeric id once an issue has shown it
-        self._interval = write_interval
-        self._sleep = sleep
-        self._clock = clock
-        self._last_write: float | None = None
+        self._account: str | None = None
+        self._default_branch: str | None = None
         self._not_planned: dict[int, bool] = {}  # iid -> carries NOT_PLANNED, as last seen
         self._user_ids: dict[str, int | None] = {}
         self._blocking_links = True  # until the tier refuses one
 
     def snapshot(self, label: str) -> Snapshot:
-        with _errors("list issues", self._path):
+        with errors("list issues", self._path):
             issues = self._project.issues.list(labels=[label], state="all", **PAGE, **RETRY)
-        with _errors("list milestones", self._path):
+        with errors("list milestones", self._path):
             milestones = self._project.milestones.list(**PAGE, **RETRY)
-        with _errors("list labels", self._path):
+        with errors("list labels", self._path):
             labels = self._project.labels.list(**PAGE, **RETRY)
         return Snapshot(
             issues=tuple(self._remember(issue.attributes) for issue in issues),
@@ -76,22 +74,20 @@ class GitLabProvider:
         try:
             found = self._project.issues.get(number, **RETRY)
         except GitlabError as error:
-            if error.response_code == 404 and not _names_project(error):
+            if error.response_code == 404 and not names_project(error):
                 return None
-            raise _provider_error("read an issue", self._path, error) from None
+            raise provider_error("read an issue", self._path, error) from None
         return self._remember(found.attributes)
 
     def create_label(self, name: str) -> None:
         color = next((c for p, c in LABEL_COLORS.items() if name.startswith(p)), DEFAULT_COLOR)
-        self._pace()
-        with _errors("create a label", self._path, ok_if_exists=True):
+        with errors("create a label", self._path, ok_if_exists=True):
             self._project.labels.create({"name": name, "color": f"#{color}"}, **RETRY)
 
     def create_milestone(
         self, title: str, description: str, due_on: str | None = None
     ) -> RemoteMilestone:
-        self._pace()
-        with _errors("create a milestone", self._path):
+        with errors("create a milestone", self._path):
             created = self._project.milestones.create(
                 _milestone_fields(title, description, due_on), **RETRY
             )
@@ -100,8 +96,7 @@ class GitLabProvider:
     def update_milestone(
         self, number: int, title: str, description: str, due_on: str | None = None
     ) -> None:
-        self._pace()
-        with _errors("update a milestone", self._path):
+        with errors("update a milestone", self._path):
             self._project.milestones.update(
                 number, _milestone_fields(title, description, due_on), **RETRY
             )
@@ -119,8 +114,7 @@ class GitLabProvider:
             fields["milestone_id"] = milestone
         if assignees:
             fields["assignee_ids"] = self._user_ids_of(assignees)
-        self._pace()
-        with _errors("create an issue", self._path):
+        with errors("create an issue", self._path):
             created = self._project.issues.create(fields, **RETRY)
         return self._remember(created.attributes)
 
@@ -148,19 +142,17 @@ class GitLabProvider:
             fields["milestone_id"] = milestone
         if assignees is not None:
             fields["assignee_ids"] = self._user_ids_of(assignees)
-        self._pace()
-        with _errors("update an issue", self._path):
+        with errors("update an issue", self._path):
             updated = self._project.issues.update(number, fields, **RETRY)
         return self._remember(updated)
 
     def comment(self, number: int, text: str) -> None:
-        self._pace()
-        with _errors("comment on an issue", self._path):
+        with errors("comment on an issue", self._path):
             self._issue_handle(number).notes.create({"body": text}, **RETRY)
 
     def add_sub_issue(self, parent: RemoteIssue, child: RemoteIssue) -> None:
         """GitLab Free has no sub-issues over REST: the parent "relates to" the child instead."""
-        with _errors("link a sub-issue", self._path, ok_if_exists=True):
+        with errors("link a sub-issue", self._path, ok_if_exists=True):
             self._link(parent.number, child.number, "relates_to")
 
     def add_blocked_by(self, issue: RemoteIssue, blocker: RemoteIssue) -> None:
@@ -168,19 +160,82 @@ class GitLabProvider:
 
         Nothing is lost on Free: the engine also writes "Depends on" in the body's details.
         """
-        with _errors("add a blocked-by link", self._path, ok_if_exists=True):
+        with errors("add a blocked-by link", self._path, ok_if_exists=True):
             if self._blocking_links:
                 try:
                     self._link(issue.number, blocker.number, "is_blocked_by")
                     return
                 except GitlabError as error:
-                    if not _tier_refused(error):
+                    if not tier_refused(error):
                         raise
                     self._blocking_links = False  # the tier will not change during a sync
             self._link(issue.number, blocker.number, "relates_to")
 
+    def account(self) -> str:
+        if self._account is None:
+            with errors("read the token's user", self._path):
+                user = self._client.http_get("/user", **RETRY)
+            self._account = str(user.get("username") or "") if isinstance(user, dict) else ""
+        return self._account or ""
+
+    def issues_since(self, label: str, since_iso: str) -> tuple[RemoteIssue, ...]:
+        with errors("list recent issues", self._path):
+            issues = self._project.issues.list(
+                labels=[label], state="all", updated_after=since_iso, **PAGE, **RETRY
+            )
+        return tuple(self._remember(issue.attributes) for issue in issues)
+
+    def find_milestone_by_title(self, title: str) -> RemoteMilestone | None:
+        with errors("list milestones", self._path):
+            found = self._project.milestones.list(title=title, **PAGE, **RETRY)
+        matches = [_milestone(ms.attributes) for ms in found if ms.title == title]
+        return matches[0] if matches else None
+
+    def close_duplicate(self, number: int, of: RemoteIssue, comment: str) -> None:
+        """GitLab's REST API has no duplicate state: the comment says whose duplicate it is."""
+        with errors("comment on a duplicate issue", self._path):
+            self._issue_handle(number).notes.create({"body": comment}, **RETRY)
+        with errors("close a duplicate issue", self._path):
+            updated = self._project.issues.update(number, {"state_event": "close"}, **RETRY)
+        self._remember(updated)
+
+    def read_file(self, path: str, ref: str | None = None) -> tuple[str, str] | None:
+        try:
+            with errors(f"read {path}", self._path, absent_ok=True):
+                found = self._project.files.get(path, ref=ref or self._branch(), **RETRY)
+        except Absent:
+            return None
+        try:
+            return found.decode().decode("utf-8"), str(found.last_commit_id)
+        except UnicodeDecodeError:
+            raise ProviderError(f"GitLab could not read {path}: it is not UTF-8 text") from None
+
+    def write_file(
+        self, path: str, text: str, sha: str | None, message: str, branch: str | None = None
+    ) -> str:
+        """Create, or update only if `sha` (the last commit id) is still the file's; GitLab's
+        answer names no commit, so the new version is read back (a different text there
+        means someone wrote after us: FileConflict)."""
+        branch = branch or self._branch()
+        fields = {"branch": branch, "content": text, "commit_message": message}
+        with errors(f"write {path}", self._path, file=path):
+            if sha:
+                self._project.files.update(path, {**fields, "last_commit_id": sha}, **RETRY)
+            else:
+                self._project.files.create({**fields, "file_path": path}, **RETRY)
+        written = self.read_file(path, branch)
+        if written is None or written[0] != text:
+            raise FileConflict(f"{path} changed on GitLab while it was written", "read it again")
+        return written[1]
+
+    def _branch(self) -> str:
+        if self._default_branch is None:
+            with errors("read the project", self._path):
+                project = self._client.projects.get(self._path, **RETRY)
+            self._default_branch = str(project.default_branch or "main")
+        return self._default_branch
+
     def _link(self, source: int, target: int, kind: str) -> None:
-        self._pace()
         link = {
             "target_project_id": self._project_id,
             "target_issue_iid": target,
@@ -219,7 +274,7 @@ class GitLabProvider:
 
     def _user_id(self, username: str) -> int | None:
         if username not in self._user_ids:
-            with _errors("look up a user", self._path):
+            with errors("look up a user", self._path):
                 found = self._client.users.list(username=username, get_all=False, **RETRY)
             matches = [u.id for u in found if str(u.username).lower() == username.lower()]
             self._user_ids[username] = int(matches[0]) if matches else None
@@ -231,14 +286,6 @@ class GitLabProvider:
             _is_not_planned(n) for n in data.get("labels") or ()
         )
         return _issue(data)
-
-    def _pace(self) -> None:
-        """Leave `write_interval` seconds between writes, as GitLab.com asks of bulk clients."""
-        if self._interval and self._last_write is not None:
-            wait = self._last_write + self._interval - self._clock()
-            if wait > 0:
-                self._sleep(wait)
-        self._last_write = self._clock()
 
 
 def _is_not_planned(label: str) -> bool:
@@ -264,7 +311,22 @@ def _issue(data: dict[str, Any]) -> RemoteIssue:
         milestone=int(milestone["id"]) if milestone else None,
         assignees=tuple(str(user["username"]) for user in data.get("assignees") or ()),
         url=data.get("web_url") or "",
+        author=str((data.get("author") or {}).get("username") or ""),
+        created_at=_iso(data.get("created_at")),
     )
+
+
+def _iso(text: str | None) -> str:
+    """GitLab's "2024-05-01T10:00:00.000Z" as YYYY-MM-DDTHH:MM:SSZ, like the GitHub provider."""
+    if not text:
+        return ""
+    try:
+        moment = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+    except ValueError:
+        return str(text)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _milestone_fields(title: str, description: str, due_on: str | None) -> dict[str, str]:
@@ -281,66 +343,3 @@ def _milestone(data: dict[str, Any]) -> RemoteMilestone:
         due_on=data.get("due_date"),
         open=data.get("state") == "active",
     )
-
-
-class _errors:
-    """Turn python-gitlab's exceptions into one clear ProviderError (never showing a token)."""
-
-    def __init__(self, doing: str, path: str, ok_if_exists: bool = False) -> None:
-        self.doing = doing
-        self.path = path
-        self.ok_if_exists = ok_if_exists
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind: object, error: BaseException | None, trace: object) -> bool:
-        if isinstance(error, requests.RequestException):
-            raise ProviderError(
-                f"cannot reach GitLab to {self.doing}: {type(error).__name__}",
-                "check --base-url and the network",
-            ) from None
-        if not isinstance(error, GitlabError):
-            return False
-        if self.ok_if_exists and error.response_code == 409 and _already_exists(error):
-            return True
-        raise _provider_error(self.doing, self.path, error) from None
-
-
-def _message(error: GitlabError) -> str:
-    return str(error.error_message or "").strip()
-
-
-def _already_exists(error: GitlabError) -> bool:
-    text = _message(error).lower()
-    return "already" in text
-
-
-def _names_project(error: GitlabError) -> bool:
-    return "project" in _message(error).lower()
-
-
-def _tier_refused(error: GitlabError) -> bool:
-    """GitLab's answer when the tier has no blocking links (403 on Free, 400/404 on some)."""
-    text = _message(error).lower()
-    return error.response_code in (400, 403, 404) and ("licen" in text or "block" in text)
-
-
-def _provider_error(doing: str, path: str, error: GitlabError) -> ProviderError:
-    code = error.response_code
-    if code == 401:
-        return ProviderError(
-            "GitLab refused the token (401)",
-            "check that the token is valid, not expired, and has the api scope",
-        )
-    if code == 403:
-        return ProviderError(
-            f"GitLab could not {doing}: forbidden (403) {_message(error)}".rstrip(),
-            f"check that the token's user may edit issues in {path}",
-        )
-    if code == 404:
-        return ProviderError(
-            f"GitLab could not {doing}: not found (404)",
-            f"check the project path {path!r} (group/project) and that the token can see it",
-        )
-    return ProviderError(f"GitLab could not {doing}: {code} {_message(error)}".rstrip())

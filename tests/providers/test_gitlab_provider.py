@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 import gitlab
@@ -13,6 +14,8 @@ from plansync.engine.records import RemoteIssue, RemoteState
 from plansync.errors import ProviderError
 from plansync.providers.gitlab import NOT_PLANNED, GitLabProvider
 from plansync.sandbox import Sandbox
+from plansync.transport import OutcomeUnknown, Transport
+from tests.transport.fakes import NO_PACING, FakeClock, fast_transport
 
 PATH = "acme/widgets"
 
@@ -24,7 +27,7 @@ def sandbox(plansync_sandbox: Sandbox) -> Sandbox:
 
 @pytest.fixture
 def provider(sandbox: Sandbox) -> GitLabProvider:
-    return GitLabProvider(sandbox.url, PATH, sandbox.token, 0)
+    return GitLabProvider(sandbox.url, PATH, sandbox.token, fast_transport())
 
 
 @pytest.fixture
@@ -80,6 +83,8 @@ def test_snapshot_lists_each_kind_once(
         milestone=v1.id,
         assignees=(),
         url=first.web_url,
+        author=first.author["username"],
+        created_at=first.created_at[:19] + "Z",  # seconds, UTC, like the GitHub provider
     )
     closed = snapshot.issue(done.iid)
     assert closed is not None and closed.state is RemoteState.DONE
@@ -138,7 +143,7 @@ def test_close_skipped_done_and_reopen(
     assert skipped.state is RemoteState.SKIPPED
     assert skipped.labels == ("plan",)  # the state label is not one the engine manages
     assert NOT_PLANNED in raw_labels(project, issue.number)
-    fresh = GitLabProvider(sandbox.url, PATH, sandbox.token, 0)
+    fresh = GitLabProvider(sandbox.url, PATH, sandbox.token, fast_transport())
     assert fresh.snapshot("plan").issues[0].state is RemoteState.SKIPPED
 
     done = provider.update_issue(issue.number, state=RemoteState.DONE)
@@ -164,7 +169,7 @@ def test_setting_labels_keeps_a_skipped_issue_skipped(
     assert set(relabelled.labels) == {"plan", "bug"}
 
     # A provider that has not seen the issue reads it once to know whether to keep the label.
-    fresh = GitLabProvider(sandbox.url, PATH, sandbox.token, 0)
+    fresh = GitLabProvider(sandbox.url, PATH, sandbox.token, fast_transport())
     sandbox.reset_stats()
     again = fresh.update_issue(issue.number, labels=("plan",))
     assert again.state is RemoteState.SKIPPED
@@ -248,7 +253,7 @@ def test_missing_issue_is_none(provider: GitLabProvider) -> None:
 
 def test_wrong_token(sandbox: Sandbox) -> None:
     token = "glpat-wrong-token-1234"
-    provider = GitLabProvider(sandbox.url, PATH, token, 0)
+    provider = GitLabProvider(sandbox.url, PATH, token, fast_transport())
     with pytest.raises(ProviderError) as caught:
         provider.snapshot("plan")
     assert caught.value.message == "GitLab refused the token (401)"
@@ -257,24 +262,17 @@ def test_wrong_token(sandbox: Sandbox) -> None:
     assert caught.value.__cause__ is None and caught.value.__suppress_context__
 
 
-def test_writes_are_paced(sandbox: Sandbox) -> None:
-    now = [100.0]
-    slept: list[float] = []
-
-    def sleep(seconds: float) -> None:
-        slept.append(seconds)
-        now[0] += seconds
-
-    provider = GitLabProvider(
-        sandbox.url, PATH, sandbox.token, 2.0, sleep=sleep, clock=lambda: now[0]
-    )
+def test_writes_are_paced_by_the_transport(sandbox: Sandbox) -> None:
+    clock = FakeClock()
+    transport = Transport(replace(NO_PACING, write_interval=2.0), clock=clock, sleep=clock.sleep)
+    provider = GitLabProvider(sandbox.url, PATH, sandbox.token, transport)
     provider.snapshot("plan")  # reads are not paced
     provider.create_label("plan")
-    now[0] += 0.5
+    clock.now += 0.5
     provider.create_label("bug")
-    now[0] += 5
+    clock.now += 5
     provider.create_label("kind: x")
-    assert slept == [1.5]
+    assert clock.sleeps == [1.5]
 
 
 # --- request shapes, without the sandbox ------------------------------------------------------
@@ -298,7 +296,7 @@ def issue_json(**fields: Any) -> dict[str, Any]:
 
 
 def offline_provider() -> GitLabProvider:
-    return GitLabProvider("https://gitlab.example.com", PATH, "secret-token", 0)
+    return GitLabProvider("https://gitlab.example.com", PATH, "secret-token", fast_transport())
 
 
 @responses.activate
@@ -343,17 +341,20 @@ def test_state_alone_adds_or_removes_the_not_planned_label() -> None:
 @responses.activate
 def test_a_failed_create_is_not_repeated() -> None:
     responses.post(f"{API}/issues", status=502, json={"message": "502 Bad Gateway"})
-    with pytest.raises(ProviderError, match="could not create an issue: 502"):
+    with pytest.raises(OutcomeUnknown, match="502 from the service"):
         offline_provider().create_issue("T", "", (), None, ())
     assert len(responses.calls) == 1
 
 
 @responses.activate
-def test_a_429_is_waited_out_by_python_gitlab() -> None:
-    responses.post(f"{API}/labels", status=429, body="Retry later", headers={"Retry-After": "0"})
+def test_a_429_is_waited_out_once_by_the_transport_not_python_gitlab() -> None:
+    responses.post(f"{API}/labels", status=429, body="Retry later", headers={"Retry-After": "7"})
     responses.post(f"{API}/labels", status=201, json={"id": 1, "name": "plan"})
-    offline_provider().create_label("plan")
+    clock = FakeClock()
+    transport = Transport(NO_PACING, clock=clock, sleep=clock.sleep)
+    GitLabProvider("https://gitlab.example.com", PATH, "t", transport).create_label("plan")
     assert [getattr(call.response, "status_code", None) for call in responses.calls] == [429, 201]
+    assert clock.sleeps == [7.0]  # python-gitlab slept nothing (it would have slept in real time)
 
 
 @responses.activate

@@ -12,6 +12,7 @@ import pytest
 from plansync.config import Config, Conflicts, Mapping_
 from plansync.engine.changes import SyncPlan
 from plansync.providers.github import GitHubProvider
+from tests.transport.fakes import fast_transport
 from plansync.sandbox import Sandbox
 from plansync.sync import Outcome, apply, compute
 from tests.conftest import ROOT
@@ -28,7 +29,7 @@ class World:
     config: Config
 
     def provider(self) -> GitHubProvider:
-        return GitHubProvider(self.config.base_url, REPO, self.sandbox.token, 0)
+        return GitHubProvider(self.config.base_url, REPO, self.sandbox.token, fast_transport())
 
     def plan(self, **conflicts: str) -> SyncPlan:
         config = replace(self.config, conflicts=replace(self.config.conflicts, **conflicts))

@@ -14,6 +14,7 @@ from plansync.providers.github import GitHubProvider
 from plansync.sandbox import Sandbox
 from plansync.sync import apply, compute
 from tests.conftest import shared_dir
+from tests.transport.fakes import fast_transport
 
 CORPUS = shared_dir() / "corpus" / "plans"
 FILES = sorted(CORPUS.glob("*.md")) if CORPUS.is_dir() else []
@@ -42,7 +43,7 @@ def test_corpus_plan_syncs_and_resyncs_with_zero_writes(
         token_env="GITHUB_TOKEN",
         plans=(str(plan_path),),
     )
-    provider = GitHubProvider(config.base_url, repo, sandbox.token, 0)
+    provider = GitHubProvider(config.base_url, repo, sandbox.token, fast_transport())
     plan, changes = compute(config, str(plan_path), provider)
     apply(config, str(plan_path), plan, changes, provider)
 
@@ -58,7 +59,9 @@ def test_corpus_plan_syncs_and_resyncs_with_zero_writes(
 
     before = sandbox.stats()["writes"]
     again = compute(
-        config, str(plan_path), GitHubProvider(config.base_url, repo, sandbox.token, 0)
+        config,
+        str(plan_path),
+        GitHubProvider(config.base_url, repo, sandbox.token, fast_transport()),
     )[1]
     assert again.in_sync, again
     assert sandbox.stats()["writes"] == before

@@ -17,6 +17,7 @@ from plansync.providers import connect
 from plansync.sandbox import Sandbox
 from plansync.sync import Outcome, apply, compute
 from tests.conftest import ROOT, shared_dir
+from tests.transport.fakes import fast_transport
 
 PROJECT = "acme/site"
 CORPUS = shared_dir() / "corpus" / "plans"
@@ -30,13 +31,15 @@ class Lab:
 
     def sync(self, **conflicts: str) -> tuple[SyncPlan, Outcome]:
         config = replace(self.config, conflicts=replace(self.config.conflicts, **conflicts))
-        provider = connect(config, self.sandbox.token, 0)
+        provider = connect(config, self.sandbox.token, fast_transport())
         plan, changes = compute(config, str(self.plan_path), provider)
         return changes, apply(config, str(self.plan_path), plan, changes, provider)
 
     def plan(self) -> SyncPlan:
         return compute(
-            self.config, str(self.plan_path), connect(self.config, self.sandbox.token, 0)
+            self.config,
+            str(self.plan_path),
+            connect(self.config, self.sandbox.token, fast_transport()),
         )[1]
 
     def project(self):  # type: ignore[no-untyped-def]
