@@ -12,10 +12,10 @@ import pytest
 from plansync.config import Config, Conflicts, Mapping_
 from plansync.engine.changes import SyncPlan
 from plansync.providers.github import GitHubProvider
-from tests.transport.fakes import fast_transport
 from plansync.sandbox import Sandbox
 from plansync.sync import Outcome, apply, compute
 from tests.conftest import ROOT
+from tests.transport.fakes import fast_transport
 
 REPO = "acme/site"
 
