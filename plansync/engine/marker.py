@@ -19,23 +19,48 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from plansync.engine.merge import Merged
+from plansync.plan import escape
 
 BEGIN = "<!-- plansync:begin -->"
 DETAILS = "<!-- plansync:details -->"
 END = "<!-- plansync:end -->"
-_MARKER = re.compile(r"<!-- plansync (?P<json>\{.*?\}) -->", re.DOTALL)
+_OPEN = "<!-- plansync {"
+_CLOSE = "} -->"
+MAX_MARKER = 32_768  # characters; a larger "marker" is not one plansync wrote (ignored)
 VERSION = 1
 
 
+def canonical(text: str) -> str:
+    """The form in which the two sides' text is compared (see plan/escape.py): sanitized,
+    trailing spaces, outer blank lines and common indentation dropped, and the escapes
+    the plan writer adds (a backslash before punctuation, numeric character references)
+    removed. A pulled value written into the plan reads back equal to it in this form."""
+    return escape.canonical(text)
+
+
+def canonical_title(text: str) -> str:
+    """`canonical` for a title: line breaks count as spaces (the plan holds one line)."""
+    return escape.canonical_title(text)
+
+
 def digest(text: str) -> str:
-    """A short, stable hash of text as both sides would show it."""
-    return hashlib.sha256(normalize(text).encode("utf-8")).hexdigest()[:16]
+    """A short, stable hash of text as both sides would show it (its canonical form)."""
+    return hashlib.sha256(canonical(text).encode("utf-8")).hexdigest()[:16]
+
+
+def title_digest(text: str) -> str:
+    """`digest` for titles: the merge's fingerprint for a title field."""
+    return hashlib.sha256(canonical_title(text).encode("utf-8")).hexdigest()[:16]
+
+
+def same(a: str, b: str) -> bool:
+    """The two texts read the same once canonical (e.g. a body with the plan's escapes)."""
+    return canonical(a) == canonical(b)
 
 
 def normalize(text: str) -> str:
@@ -69,12 +94,41 @@ class Body:
     marker: Marker | None
 
 
+def marker_spans(body: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each `<!-- plansync {...} -->` in `body`, in one pass.
+
+    A rendered marker never holds "--", so each one runs from the last opening before a
+    closing to that closing: every character is looked at a bounded number of times,
+    however many openings a crafted body repeats.
+    """
+    end = -1
+    start = body.find(_OPEN)
+    while start >= 0:
+        if end < start:
+            end = body.find(_CLOSE, start + len(_OPEN) - 1)
+            if end < 0:
+                return
+        later = body.find(_OPEN, start + 1, end)
+        if later >= 0:  # a later opening before the same closing: that one is the marker
+            start = later
+            continue
+        yield start, end + len(_CLOSE)
+        start = body.find(_OPEN, end + len(_CLOSE))
+
+
 def parse_marker(body: str) -> Marker | None:
-    match = _MARKER.search(body or "")
-    if not match:
-        return None
+    """The last well-formed marker in `body` (plansync writes it last), or None."""
+    text = body or ""
+    found: Marker | None = None
+    for start, end in marker_spans(text):
+        if end - start <= MAX_MARKER:
+            found = _read_marker(text[start + len(_OPEN) - 1 : end - len(_CLOSE) + 1]) or found
+    return found
+
+
+def _read_marker(raw: str) -> Marker | None:
     try:
-        data = json.loads(match["json"])
+        data = json.loads(raw)
     except json.JSONDecodeError:
         return None
     if not isinstance(data, dict) or not isinstance(data.get("key"), str):
@@ -83,10 +137,19 @@ def parse_marker(body: str) -> Marker | None:
     return Marker(plan=str(data.get("plan", "")), key=data["key"], base=base)
 
 
+def _without_markers(text: str) -> str:
+    pieces, cursor = [], 0
+    for start, end in marker_spans(text):
+        pieces.append(text[cursor:start])
+        cursor = end
+    pieces.append(text[cursor:])
+    return "".join(pieces)
+
+
 def split_body(body: str) -> Body:
     text = (body or "").replace("\r\n", "\n")
     marker = parse_marker(text)
-    text = _MARKER.sub("", text)
+    text = _without_markers(text)
     begin, end = text.find(BEGIN), text.find(END)
     if begin < 0 or end < begin:
         return Body(before=text.strip("\n"), description=None, details="", after="", marker=marker)
@@ -125,7 +188,7 @@ def first_base(
 ) -> dict[str, object]:
     """The base of an issue plansync creates: the plan's values."""
     base: dict[str, object] = {
-        "title": digest(title),
+        "title": title_digest(title),
         "description": digest(description),
         "state": state,
     }

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 _PROJECT = r"(?:[\w.-]+(?:/[\w.-]+)+)?"
 ISSUE_REF = re.compile(rf"[ \t]+\((?P<ref>\[{_PROJECT}#\d+\]\([^()\s]+\)|{_PROJECT}#\d+)\)$")
 
-_BOLD = re.compile(r"^(\*\*|__)(?P<inner>(?:(?!\1).)+?)\1(?P<rest>.*)$")
+# Inside the bold a backslash escapes the next character, so "\\*" never closes it.
+_BOLD = re.compile(r"^(\*\*|__)(?P<inner>(?:\\.|(?!\1)[^\\])+?)\1(?P<rest>.*)$")
 _TEMPLATE_KEY = re.compile(
     r"^(?P<key>(?i:task)[ \t]+\d+(?:\.\d+)*)(?:[ \t]*[:.)\-–—][ \t]*|[ \t]*$)"
 )
@@ -41,13 +42,13 @@ def split_title(text: str) -> TitleParts:
     """
     bold = _BOLD.match(text)
     if not bold or "**" in bold.group("inner"):
-        key, taken, tags = _take_key(text)
+        key, taken, tags = take_key(text)
         return TitleParts(key, taken, max(taken, len(text)), tags)
     offset = len(bold.group(1))
     inner = bold.group("inner")
     rest = bold.group("rest")
-    key, taken, tags = _take_key(inner)
-    start, end = offset + taken, offset + len(inner.rstrip().rstrip(":").rstrip())
+    key, taken, tags = take_key(inner)
+    start, end = offset + taken, offset + len(_without_colon(inner))
     if not rest.strip():
         return TitleParts(key, start, max(start, offset + len(inner.rstrip())), tags)
     if required := _REQUIRED_FOR.match(rest):
@@ -63,7 +64,16 @@ def split_title(text: str) -> TitleParts:
     return TitleParts(None, 0, len(text))
 
 
-def _take_key(text: str) -> tuple[str | None, int, tuple[str, ...]]:
+def _without_colon(text: str) -> str:
+    """ "Title:" -> "Title", but an escaped colon ("Title\\:") is part of the title."""
+    text = text.rstrip()
+    cut = len(text)
+    while cut and text[cut - 1] == ":" and text[cut - 2 : cut - 1] != "\\":
+        cut -= 1
+    return text[:cut].rstrip()
+
+
+def take_key(text: str) -> tuple[str | None, int, tuple[str, ...]]:
     """Return (key, characters taken, tags) from the start of a title."""
     for pattern in (_TEMPLATE_KEY, _SPECKIT_KEY, _NUMBER_KEY):
         match = pattern.match(text)
@@ -127,7 +137,7 @@ DATE_FIELDS = ("due", "start")
 
 _FIELD = re.compile(r"^(?P<key>[^:|]{1,40}?)[ \t]*:[ \t]*(?P<value>.*)$")
 _WRAPPED = re.compile(r"^(?P<mark>_|\*)(?!\1)(?P<inner>.+?)(?<!\1)(?P=mark)$")
-_BULLET = re.compile(r"^(?:[-*+]|\d{1,9}[.)])[ \t]+")
+BULLET = re.compile(r"^(?:[-*+]|\d{1,9}[.)])[ \t]+")
 _EMPHASIS = re.compile(r"\*\*|__")
 
 
@@ -139,7 +149,7 @@ def parse_meta_line(line: str) -> list[tuple[str, str]] | None:
     """
     if ":" not in line:
         return None
-    text = _BULLET.sub("", line.strip(), count=1).strip()
+    text = BULLET.sub("", line.strip(), count=1).strip()
     wrapped = _WRAPPED.match(text)
     if wrapped:
         text = wrapped.group("inner")

@@ -116,17 +116,33 @@ def _build_items(text: str, drafts: list[_Draft]) -> tuple[Item, ...]:
     return tuple(items)
 
 
-def _read_item(text: str, draft: _Draft, keys: _Keys) -> dict[str, object]:
-    line = draft.line
+@dataclass(frozen=True)
+class LineReading:
+    """What a checkbox line says about its item, read from the line alone."""
+
+    parts: f.TitleParts
+    title: str
+    ref: re.Match[str] | None
+    lead: int  # spaces between the checkbox and the text
+
+
+def read_line(line: Line) -> LineReading:
     raw = line.content[line.text_start :]
     body = raw.rstrip()
     ref_match = f.ISSUE_REF.search(body)
     if ref_match:
         body = body[: ref_match.start()]
     lead = len(raw) - len(raw.lstrip())
-    body_start = line.start + line.text_start + lead
     parts = f.split_title(body[lead:])
     title = body[lead:][parts.title_start : parts.title_end].strip()
+    return LineReading(parts, title, ref_match, lead)
+
+
+def _read_item(text: str, draft: _Draft, keys: _Keys) -> dict[str, object]:
+    line = draft.line
+    reading = read_line(line)
+    parts, title, ref_match = reading.parts, reading.title, reading.ref
+    body_start = line.start + line.text_start + reading.lead
     fields_, field_lines, meta_spans = _read_fields(draft, parts.fields)
     category = _category(draft, title)
     keys.add(draft, parts.key, title)
@@ -210,8 +226,9 @@ def _interpret(fields_: dict[str, str]) -> dict[str, object]:
 
 
 def _category(draft: _Draft, title: str) -> Category:
-    if draft.parent is not None:
-        return _category(draft.parent, "")
+    """A nested item has its top-level ancestor's category (a loop: nesting has no limit)."""
+    while draft.parent is not None:
+        draft, title = draft.parent, ""
     if title.lower().startswith("risk:"):
         return Category.RISK
     return draft.section.category if draft.section else Category.TASK

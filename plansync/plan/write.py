@@ -12,8 +12,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from plansync.errors import PlanEditError
+from plansync.plan.escape import description_lines, title_text
 from plansync.plan.fields import ISSUE_REF
 from plansync.plan.model import Item, Plan, Span
+from plansync.plan.parse import LineReading, read_line
+from plansync.plan.scan import indent_width, scan
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,8 @@ class SetMarker:
 
 @dataclass(frozen=True)
 class Rename:
+    """Replace an item's title; any text is escaped so that only the title changes."""
+
     key: str
     title: str
 
@@ -43,7 +48,11 @@ class SetIssueRef:
 
 @dataclass(frozen=True)
 class SetDescription:
-    """Replace an item's own description lines; its metadata lines are kept after them."""
+    """Replace an item's own description lines; its metadata lines are kept after them.
+
+    Lines that would read as structure (checkboxes, headings, fences, comments, metadata)
+    are escaped: the text can change the description only.
+    """
 
     key: str
     text: str
@@ -51,7 +60,10 @@ class SetDescription:
 
 @dataclass(frozen=True)
 class AddItem:
-    """Append a new checkbox line at the end of a section (None: the end of the file)."""
+    """Append a new checkbox line at the end of a section (None: the end of the file).
+
+    The title is escaped so that it never reads as a key ("Task 3: ..." gets a slug key).
+    """
 
     section: str | None
     title: str
@@ -66,6 +78,29 @@ Edit = SetMarker | Rename | SetIssueRef | SetDescription | AddItem
 class _Replacement:
     span: Span
     text: str
+
+
+def writable(plan: Plan, edits: Iterable[Edit]) -> tuple[list[Edit], list[tuple[Edit, str]]]:
+    """Split `edits` into those that can be written together and (edit, why not) for the
+    rest: an edit that names no single item, a value that cannot be written, or an edit
+    of a part of the plan that an earlier edit already changes."""
+    good: list[tuple[Edit, _Replacement]] = []
+    bad: list[tuple[Edit, str]] = []
+    for edit in edits:
+        try:
+            replacement = _replacement(plan, edit)
+        except PlanEditError as error:
+            bad.append((edit, str(error)))
+            continue
+        if any(_overlap(replacement.span, other.span) for _, other in good):
+            bad.append((edit, "another edit changes the same part of the plan"))
+        else:
+            good.append((edit, replacement))
+    return [edit for edit, _ in good], bad
+
+
+def _overlap(a: Span, b: Span) -> bool:
+    return a.start < b.end and b.start < a.end
 
 
 def apply_edits(plan: Plan, edits: Iterable[Edit]) -> str:
@@ -106,10 +141,7 @@ def _replacement(plan: Plan, edit: Edit) -> _Replacement:
             raise PlanEditError(f"{edit.marker!r} is not a checkbox marker")
         return _Replacement(anchors.marker, edit.marker)
     if isinstance(edit, Rename):
-        title = edit.title.strip()
-        if not title or "\n" in title or "\r" in title:
-            raise PlanEditError(f"{edit.key}: a title must be one non-empty line")
-        return _Replacement(anchors.title, title)
+        return _rename(plan, item, edit.title)
     if isinstance(edit, SetIssueRef):
         return _issue_ref(plan, item, edit.ref)
     return _description(plan, item, edit.text)
@@ -135,9 +167,11 @@ def _description(plan: Plan, item: Item, text: str) -> _Replacement:
     anchors = item.anchors
     assert anchors is not None
     newline = anchors.newline or _dominant_newline(plan.text)
-    body = [anchors.description_indent + line if line.strip() else "" for line in text.splitlines()]
-    while body and not body[-1]:
-        body.pop()
+    indent, at_margin = _description_indent(plan, item)
+    lines = description_lines(text, indent, at_margin)
+    if lines is None:
+        raise PlanEditError(f"{item.key}: the description cannot be written as plain text")
+    body = [indent + line if line else "" for line in lines]
     kept = [plan.text[span.start : span.end] for span in anchors.meta_lines]
     kept = [line if line.endswith("\n") else line + newline for line in kept]
     new = "".join(line + newline for line in body) + "".join(kept)
@@ -149,16 +183,83 @@ def _description(plan: Plan, item: Item, text: str) -> _Replacement:
     return _Replacement(span, new)
 
 
+def _description_indent(plan: Plan, item: Item) -> tuple[str, bool]:
+    """The indent for description lines, and whether the item is a heading task.
+
+    Lines indented no deeper than the item's bullet would end its block (a description
+    that mixed tabs and spaces has no common indent): those get the bullet's content column.
+    """
+    anchors = item.anchors
+    assert anchors is not None
+    line_start = plan.text.rfind("\n", 0, anchors.marker.start) + 1
+    line = scan(plan.text[line_start : anchors.line_end].rstrip("\r\n"))[0]
+    indent = anchors.description_indent
+    if line.indent >= 0 and indent_width(indent) <= line.indent:
+        indent = " " * line.content_indent
+    return indent, line.indent < 0
+
+
 def _dominant_newline(text: str) -> str:
     crlf = text.count("\r\n")
     return "\r\n" if crlf and crlf * 2 >= text.count("\n") else "\n"
 
 
+def _rename(plan: Plan, item: Item, title: str) -> _Replacement:
+    """The new title, escaped so that the line keeps its key, tags, fields and reference."""
+    anchors = item.anchors
+    assert anchors is not None
+    line_start = plan.text.rfind("\n", 0, anchors.title.start) + 1
+    head = plan.text[line_start : anchors.title.start]
+    tail = plan.text[anchors.title.end : anchors.line_end - len(anchors.newline)]
+    old = _reading(head + plan.text[anchors.title.start : anchors.title.end] + tail)
+    after_box = plan.text[anchors.marker.end + 1 : anchors.title.start]
+    bold = next((b for b in ("**", "__") if after_box.count(b) % 2), "")
+
+    def accepts(candidate: str) -> bool:
+        new = _reading(head + candidate + tail)
+        return (
+            old is not None
+            and new is not None
+            and new.title == candidate
+            and _same_line(old, new)
+            and new.title.lower().startswith("risk:") == old.title.lower().startswith("risk:")
+        )
+
+    text = title_text(title, bold, accepts)
+    if text is None:
+        raise PlanEditError(f"{item.key}: {title!r} cannot be written as this task's title")
+    return _Replacement(anchors.title, text)
+
+
+def _reading(content: str) -> LineReading | None:
+    lines = scan(content)
+    return read_line(lines[0]) if len(lines) == 1 and lines[0].is_checkbox else None
+
+
+def _same_line(old: LineReading, new: LineReading) -> bool:
+    """Everything but the title reads the same: key, tags, inline fields, reference."""
+    return (old.parts.key, old.parts.tags, old.parts.fields) == (
+        new.parts.key,
+        new.parts.tags,
+        new.parts.fields,
+    ) and (old.ref and old.ref["ref"]) == (new.ref and new.ref["ref"])
+
+
 def _add_item(plan: Plan, edit: AddItem) -> _Replacement:
-    title = " ".join(edit.title.split())
-    if not title or len(edit.marker) != 1 or edit.marker in "]\r\n":
-        raise PlanEditError(f"cannot add an item titled {edit.title!r}")
+    if len(edit.marker) != 1 or edit.marker in "]\r\n":
+        raise PlanEditError(f"cannot add an item with the marker {edit.marker!r}")
     ref = f" ({edit.ref})" if edit.ref else ""
+
+    def accepts(candidate: str) -> bool:
+        new = _reading(f"- [{edit.marker}] {candidate}{ref}")
+        found = new.ref["ref"] if new and new.ref else None
+        return (
+            new is not None and new.title == candidate and not new.parts.key and found == edit.ref
+        )
+
+    title = title_text(edit.title, "", accepts)  # imports get a key of their own (a slug)
+    if title is None:
+        raise PlanEditError(f"cannot add an item titled {edit.title!r}")
     newline = _dominant_newline(plan.text)
     at = _section_end(plan, edit.section)
     before = plan.text[:at]

@@ -69,13 +69,17 @@ def test_several_edits_on_one_item_compose() -> None:
     assert "- [x] **Task 1: Env** (#3)  \r\n" in result
 
 
+def test_a_title_with_line_breaks_is_joined_into_one_line() -> None:
+    assert "- [ ] **Task 1: two lines**" in edit(Rename("Task 1", "two\nlines"))
+    assert "- [ ] **Task 1: a b c**" in edit(Rename("Task 1", "a\u2028b\r\nc\x00"))
+
+
 @pytest.mark.parametrize(
     "bad",
     [
         SetMarker("Task 9", "x"),
         SetMarker("Task 1", "xx"),
         SetMarker("Task 1", "]"),
-        Rename("Task 1", "two\nlines"),
         Rename("Task 1", "   "),
         SetIssueRef("Task 1", "#1) injected ("),
     ],

@@ -1,0 +1,172 @@
+"""The shape of a plan, and the safety net that writes a run's edits only when each one
+changes no more than it says: a pull changes values, never structure (pure)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+
+from plansync.plan.escape import canonical, canonical_title
+from plansync.plan.model import Category, Plan, Section
+from plansync.plan.parse import parse_plan
+from plansync.plan.write import (
+    AddItem,
+    Edit,
+    Rename,
+    SetDescription,
+    SetIssueRef,
+    SetMarker,
+    apply_edits,
+    writable,
+)
+
+
+@dataclass(frozen=True)
+class ItemShape:
+    """An item as structure sees it; title and description in their canonical form."""
+
+    key: str | None  # None: a derived key that may change (a renamed untitled-key item)
+    written_key: str | None
+    category: Category
+    parent: int | None  # index of the parent in the plan's items
+    section: str | None
+    marker: str
+    issue_ref: str | None
+    dependencies: tuple[str, ...]
+    blocks: tuple[str, ...]
+    tags: tuple[str, ...]
+    flags: tuple[bool, bool]  # optional, commented
+    fields: tuple[tuple[str, str], ...]
+    title: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Structure:
+    title: str
+    metadata: tuple[tuple[str, str], ...]
+    sections: tuple[Section, ...]  # with line numbers zeroed
+    items: tuple[ItemShape, ...]
+
+
+@dataclass(frozen=True)
+class Refused:
+    """An edit left out of the plan, and why; the caller reports it as a conflict."""
+
+    edit: Edit
+    reason: str
+
+
+def structure(plan: Plan) -> Structure:
+    index = {item.key: number for number, item in enumerate(plan.items)}
+    items = tuple(
+        ItemShape(
+            key=item.key,
+            written_key=item.written_key,
+            category=item.category,
+            parent=index.get(item.parent) if item.parent is not None else None,
+            section=item.section,
+            marker=item.marker,
+            issue_ref=item.issue_ref,
+            dependencies=item.dependencies,
+            blocks=item.blocks,
+            tags=item.tags,
+            flags=(item.optional, item.commented),
+            fields=tuple(sorted(item.fields.items())),
+            title=canonical_title(item.title),
+            description=canonical(item.description),
+        )
+        for item in plan.items
+    )
+    sections = tuple(replace(section, line=0) for section in plan.sections)
+    return Structure(plan.title, tuple(sorted(plan.metadata.items())), sections, items)
+
+
+def apply_pulled_edits(plan: Plan, edits: Iterable[Edit]) -> tuple[str, list[Refused]]:
+    """The plan's text with every edit that changes only what it says, and the others.
+
+    Each Rename may change only its item's title (and a key derived from the title),
+    SetDescription only the description, SetMarker only the marker, SetIssueRef only
+    the reference, and each AddItem adds exactly one item without a key of its own.
+    """
+    good, bad = writable(plan, edits)
+    refused = [Refused(edit, reason) for edit, reason in bad]
+    before = structure(plan)
+    text = apply_edits(plan, good)
+    if not good or _differs(before, parse_plan(text, plan.path), good) is None:
+        return text, refused
+    kept: list[Edit] = []  # some edit overreaches: keep the edits that do not, one by one
+    for edit in good:
+        trial = apply_edits(plan, [*kept, edit])
+        why = _differs(before, parse_plan(trial, plan.path), [*kept, edit])
+        if why is None:
+            kept.append(edit)
+        else:
+            refused.append(Refused(edit, f"it would change the plan's structure ({why})"))
+    return apply_edits(plan, kept), refused
+
+
+def _differs(before: Structure, plan: Plan, edits: Sequence[Edit]) -> str | None:
+    """None when `plan` is `before` with exactly `edits`; else what differs."""
+    after = structure(plan)
+    if (after.title, after.metadata, after.sections) != (
+        before.title,
+        before.metadata,
+        before.sections,
+    ):
+        return "sections or document fields"
+    expected, added = _expected(before, edits)
+    position: dict[int, int] = {}  # index in `after` -> index in `before`
+    pending = 0
+    for number, item in enumerate(after.items):
+        wanted = expected[pending] if pending < len(expected) else None
+        if wanted is not None and _same(wanted, item, position):
+            position[number] = pending
+            pending += 1
+        elif (found := _added(added, item)) is not None:
+            added.remove(found)
+        else:
+            return f"item {item.key!r}" if wanted is None else f"item {wanted.key or item.key!r}"
+    if pending < len(expected) or added:
+        return "items removed or not added"
+    return None
+
+
+def _expected(
+    before: Structure, edits: Sequence[Edit]
+) -> tuple[list[ItemShape], list[tuple[str, str | None, str]]]:
+    items = list(before.items)
+    where = {item.key: number for number, item in enumerate(items)}
+    added: list[tuple[str, str | None, str]] = []
+    for edit in edits:
+        if isinstance(edit, AddItem):
+            added.append((canonical_title(edit.title), edit.ref, edit.marker))
+            continue
+        number = where[edit.key]
+        item = items[number]
+        if isinstance(edit, Rename):
+            key = item.key if item.written_key is not None else None
+            items[number] = replace(item, key=key, title=canonical_title(edit.title))
+        elif isinstance(edit, SetDescription):
+            items[number] = replace(item, description=canonical(edit.text))
+        elif isinstance(edit, SetMarker):
+            items[number] = replace(item, marker=edit.marker)
+        elif isinstance(edit, SetIssueRef):
+            items[number] = replace(item, issue_ref=edit.ref)
+    return items, added
+
+
+def _same(wanted: ItemShape, item: ItemShape, position: dict[int, int]) -> bool:
+    parent = position.get(item.parent, -1) if item.parent is not None else None
+    if wanted.key is None:  # a renamed item whose key comes from its title
+        return item.written_key is None and replace(item, key=None, parent=parent) == wanted
+    return replace(item, parent=parent) == wanted
+
+
+def _added(
+    added: list[tuple[str, str | None, str]], item: ItemShape
+) -> tuple[str, str | None, str] | None:
+    if item.written_key is not None or item.description:
+        return None
+    shape = (item.title, item.issue_ref, item.marker)
+    return shape if shape in added else None
