@@ -77,3 +77,12 @@ def test_the_remote_lookup_fills_open_issues_unless_offline(repo: Path) -> None:
 def test_help_ends_with_an_example() -> None:
     last = (status_command.help or "").strip().splitlines()[-1].strip()
     assert last.startswith("Example: plansync status")
+
+
+def test_the_picture_in_the_docs_is_what_status_prints() -> None:
+    from plansync.commands.status import status_output
+
+    doc = (ROOT / "docs" / "status.md").read_text(encoding="utf-8")
+    generated = doc.split("<!-- generated: plansync status examples/plan.md --markdown -->\n")[1]
+    generated = generated.split("<!-- end generated -->")[0]
+    assert generated.strip() == status_output(["examples/plan.md"], "markdown").strip()
