@@ -140,46 +140,65 @@ def render(
     options: PictureOptions | None = None,
 ) -> str:
     """The plan as a Mermaid flowchart (without the ``` fence)."""
-    opts = options or PictureOptions()
-    states = node_states(plan, remote)
-    lines = ["flowchart TB"]
-    ids: dict[str, str] = {}  # task key -> the node that stands for it
-    shown = 0
-    hidden_tasks = 0
-    hidden_phases = 0
-    classes: dict[str, list[str]] = {}
+    drawing = _Drawing(options or PictureOptions(), node_states(plan, remote))
     for number, group in enumerate(groups(plan), 1):
-        done = sum(1 for t in group.tasks if states[t.key] is NodeState.DONE)
+        drawing.add(number, group)
+    return drawing.finish(plan)
+
+
+class _Drawing:
+    """The flowchart's lines while phases are added; every node counts against the cap."""
+
+    def __init__(self, options: PictureOptions, states: Mapping[str, NodeState]) -> None:
+        self.options = options
+        self.states = states
+        self.lines = ["flowchart TB"]
+        self.ids: dict[str, str] = {}  # task key -> the node that stands for it
+        self.classes: dict[str, list[str]] = {}
+        self.nodes = 0  # nodes drawn, collapsed phases included
+        self.tasks = 0  # task nodes drawn: their ids are t1, t2, ...
+        self.hidden_tasks = 0
+        self.hidden_phases = 0
+
+    def add(self, number: int, group: Group) -> None:
+        done = sum(1 for t in group.tasks if self.states[t.key] is NodeState.DONE)
         title = escape(f"{group.title} — {progress_label(done, len(group.tasks))}", 100)
-        if opts.collapse_done and all(states[t.key] in FINISHED for t in group.tasks):
+        room = max(self.options.max_nodes - self.nodes, 0)
+        finished = all(self.states[t.key] in FINISHED for t in group.tasks)
+        if self.options.collapse_done and finished and room:
             node = f"p{number}"
-            lines.append(f'  {node}(["{title}"])')
-            classes.setdefault("done", []).append(node)
-            ids.update({t.key: node for t in group.tasks})
-            continue
-        room = max(opts.max_nodes - shown, 0)
+            self.lines.append(f'  {node}(["{title}"])')
+            self.classes.setdefault("done", []).append(node)
+            self.ids.update({t.key: node for t in group.tasks})
+            self.nodes += 1
+            return
         visible = group.tasks[:room]
         if len(visible) < len(group.tasks):
-            hidden_tasks += len(group.tasks) - len(visible)
-            hidden_phases += 1
-        if not visible:
-            continue
-        lines.append(f'  subgraph p{number}["{title}"]')
-        for task in visible:
-            shown += 1
-            node = f"t{shown}"
-            ids[task.key] = node
-            lines.append(f'    {node}["{escape(_label(task), opts.title_limit)}"]')
-            classes.setdefault(states[task.key].value, []).append(node)
-        lines.append("  end")
-    if hidden_tasks:
-        more = f"… {hidden_tasks} more {_plural(hidden_tasks, 'task')} in "
-        more += f"{hidden_phases} {_plural(hidden_phases, 'phase')}"
-        lines.append(f'  more["{escape(more, 100)}"]')
-        classes.setdefault("note", []).append("more")
-    lines.extend(_edges(plan, ids))
-    lines.extend(_class_lines(classes))
-    return "\n".join(lines) + "\n"
+            self.hidden_tasks += len(group.tasks) - len(visible)
+            self.hidden_phases += 1
+        if visible:
+            self.lines.append(f'  subgraph p{number}["{title}"]')
+            self.lines.extend(self._task(task) for task in visible)
+            self.lines.append("  end")
+
+    def _task(self, task: Item) -> str:
+        self.nodes += 1
+        self.tasks += 1
+        node = f"t{self.tasks}"
+        self.ids[task.key] = node
+        self.classes.setdefault(self.states[task.key].value, []).append(node)
+        return f'    {node}["{escape(_label(task), self.options.title_limit)}"]'
+
+    def finish(self, plan: Plan) -> str:
+        lines = list(self.lines)
+        if self.hidden_tasks:
+            more = f"… {self.hidden_tasks} more {_plural(self.hidden_tasks, 'task')} in "
+            more += f"{self.hidden_phases} {_plural(self.hidden_phases, 'phase')}"
+            lines.append(f'  more["{escape(more, 100)}"]')
+            self.classes.setdefault("note", []).append("more")
+        lines.extend(_edges(plan, self.ids))
+        lines.extend(_class_lines(self.classes))
+        return "\n".join(lines) + "\n"
 
 
 def _label(task: Item) -> str:

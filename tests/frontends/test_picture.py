@@ -194,3 +194,19 @@ def test_a_plan_without_tasks_is_an_empty_flowchart() -> None:
     picture = render(parse_plan("# Nothing here\n\nJust prose.\n"))
     assert_well_formed(picture)
     assert "subgraph" not in picture and "class " not in picture.replace("classDef", "")
+
+
+def test_collapsed_phases_count_against_the_cap_too() -> None:
+    text = big_plan(10, 5)
+    lines = text.splitlines()
+    # tick every task from phase 3 on (tasks 11..50)
+    ticked = [
+        line.replace("- [ ]", "- [x]")
+        if (m := re.match(r"- \[ \] \*\*Task (\d+):", line)) and int(m[1]) > 10
+        else line
+        for line in lines
+    ]
+    picture = render(parse_plan("\n".join(ticked) + "\n"), options=PictureOptions(max_nodes=12))
+    assert_well_formed(picture)
+    assert len(re.findall(r"^  p\d+\(\[", picture, re.MULTILINE)) == 2  # phases 3 and 4
+    assert "… 30 more tasks in 6 phases" in labels(picture)
