@@ -219,9 +219,10 @@ class Transport(HTTPAdapter):
             return None, None
         key = EtagCache.key(call.request)
         entry = self._cache.lookup(key)
+        # An ETag is exact; a date is whole seconds, so it is sent only when there is no ETag.
         if entry is not None and entry.etag:
             headers["If-None-Match"] = entry.etag
-        if entry is not None and entry.last_modified:
+        elif entry is not None and entry.last_modified:
             headers["If-Modified-Since"] = entry.last_modified
         return key, entry
 
