@@ -44,6 +44,8 @@ class Entry:
         texts = (entry.etag, entry.last_modified, entry.body)
         if not all(isinstance(t, str) for t in texts) or not isinstance(entry.headers, dict):
             return None
+        if not all(isinstance(v, str) for v in entry.headers.values()):
+            return None
         if not isinstance(entry.used, (int, float)):
             return None
         return entry
