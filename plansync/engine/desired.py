@@ -9,6 +9,7 @@ from plansync.engine.policy import Mapping_
 from plansync.engine.records import RemoteState
 from plansync.plan.fields import slugify
 from plansync.plan.model import Category, Item, Plan, Section, State
+from plansync.plan.validate import SUB_ISSUE_LEVELS
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class Desired:
     issues: tuple[DesiredIssue, ...]
     milestones: tuple[DesiredMilestone, ...]
     labels: tuple[str, ...]
+    notes: tuple[str, ...] = ()  # what the service cannot hold as the plan has it, and why
 
 
 STATE_OF_PLAN = {
@@ -67,8 +69,11 @@ def desired_state(plan: Plan, mapping: Mapping_) -> Desired:
                 phase.key, DesiredMilestone(phase.key, phase.title, "", phase.due)
             )
         issues.append(_issue(item, mapping, phase, keys))
+    notes: tuple[str, ...] = ()
     if mapping.nested == "task-list":
         issues = _with_task_lists(plan, issues)
+    else:
+        issues, notes = _flatten_deep(issues)
     if mapping.checklists == "tracking":
         issues.extend(_tracking_issues(plan, mapping, sections))
     milestones = {
@@ -76,7 +81,7 @@ def desired_state(plan: Plan, mapping: Mapping_) -> Desired:
         for key, m in milestones.items()
     }
     labels = sorted({label for issue in issues for label in issue.labels})
-    return Desired(tuple(issues), tuple(milestones.values()), tuple(labels))
+    return Desired(tuple(issues), tuple(milestones.values()), tuple(labels), notes)
 
 
 def _is_issue(item: Item, mapping: Mapping_) -> bool:
@@ -116,15 +121,62 @@ def _issue(item: Item, mapping: Mapping_, phase: Section | None, keys: set[str])
 
 def _with_task_lists(plan: Plan, issues: list[DesiredIssue]) -> list[DesiredIssue]:
     """Nested tasks listed in their parent's body instead of linked as sub-issues."""
+    by_parent: dict[str, list[Item]] = {}
+    for item in plan.items:
+        if item.parent is not None:
+            by_parent.setdefault(item.parent, []).append(item)
     result = []
     for issue in issues:
-        children = plan.children(issue.key)
+        children = by_parent.get(issue.key, [])
         if children:
             lines = [f"- [{'x' if c.checked else ' '}] {c.title} ({c.key})" for c in children]
             extra = "**Sub-tasks:**\n\n" + "\n".join(lines)
             issue = replace(issue, details=f"{issue.details}\n\n{extra}".strip())
         result.append(issue)
     return result
+
+
+_MAX_LISTED = 100
+
+
+def _flatten_deep(issues: list[DesiredIssue]) -> tuple[list[DesiredIssue], tuple[str, ...]]:
+    """Sub-issues nest at most SUB_ISSUE_LEVELS deep: a deeper task keeps its own issue
+    but is not linked; its ancestor at the last level lists it and those below it, in
+    plan order, as a task list in its details instead (at most _MAX_LISTED of them)."""
+    level: dict[str, int] = {}
+    anchor: dict[str, str] = {}  # a too-deep task -> its ancestor at the last level
+    listed: dict[str, list[str]] = {}
+    flat: dict[str, DesiredIssue] = {}
+    for issue in issues:  # in plan order: a parent comes before its children
+        depth = level[issue.parent] + 1 if issue.parent in level else 1
+        level[issue.key] = depth
+        if depth <= SUB_ISSUE_LEVELS or issue.parent is None:
+            continue
+        top = anchor.get(issue.parent, issue.parent)
+        anchor[issue.key] = top
+        box = "x" if issue.state is RemoteState.DONE else " "
+        listed.setdefault(top, []).append(f"- [{box}] {issue.title} ({issue.key})")
+        flat[issue.key] = replace(issue, parent=None)
+    if not flat:
+        return issues, ()
+    result = []
+    for issue in issues:
+        issue = flat.get(issue.key, issue)
+        if issue.key in listed:
+            heading = f"**Nested deeper than {SUB_ISSUE_LEVELS} levels:**"
+            lines = listed[issue.key]
+            if len(lines) > _MAX_LISTED:  # an issue body holds at most 65,536 characters
+                lines = [*lines[:_MAX_LISTED], f"- ... and {len(lines) - _MAX_LISTED} more"]
+            extra = heading + "\n\n" + "\n".join(lines)
+            issue = replace(issue, details=f"{issue.details}\n\n{extra}".strip())
+        result.append(issue)
+    count = len(flat)
+    tasks = "1 task is" if count == 1 else f"{count} tasks are"
+    note = (
+        f"{tasks} nested deeper than the {SUB_ISSUE_LEVELS} levels of sub-issues the service "
+        f"allows: listed in their level-{SUB_ISSUE_LEVELS} parent's body, not linked"
+    )
+    return result, (note,)
 
 
 def labels_for(item: Item, mapping: Mapping_) -> tuple[str, ...]:

@@ -96,8 +96,9 @@ def _read_doc_field(line: Line, metadata: dict[str, str], sections: SectionBuild
 def _build_items(text: str, drafts: list[_Draft]) -> tuple[Item, ...]:
     keys = _Keys()
     built: list[tuple[_Draft, dict[str, object]]] = []
+    categories: dict[int, Category] = {}
     for draft in drafts:
-        built.append((draft, _read_item(text, draft, keys)))
+        built.append((draft, _read_item(text, draft, keys, categories)))
     keys.finish()
     items = []
     for draft, values in built:
@@ -138,13 +139,15 @@ def read_line(line: Line) -> LineReading:
     return LineReading(parts, title, ref_match, lead)
 
 
-def _read_item(text: str, draft: _Draft, keys: _Keys) -> dict[str, object]:
+def _read_item(
+    text: str, draft: _Draft, keys: _Keys, categories: dict[int, Category]
+) -> dict[str, object]:
     line = draft.line
     reading = read_line(line)
     parts, title, ref_match = reading.parts, reading.title, reading.ref
     body_start = line.start + line.text_start + reading.lead
     fields_, field_lines, meta_spans = _read_fields(draft, parts.fields)
-    category = _category(draft, title)
+    category = _category(draft, title, categories)
     keys.add(draft, parts.key, title)
     anchors = _anchors(text, draft, body_start, parts, ref_match, meta_spans)
     values = _interpret(fields_)
@@ -225,13 +228,17 @@ def _interpret(fields_: dict[str, str]) -> dict[str, object]:
     }
 
 
-def _category(draft: _Draft, title: str) -> Category:
-    """A nested item has its top-level ancestor's category (a loop: nesting has no limit)."""
-    while draft.parent is not None:
-        draft, title = draft.parent, ""
-    if title.lower().startswith("risk:"):
-        return Category.RISK
-    return draft.section.category if draft.section else Category.TASK
+def _category(draft: _Draft, title: str, known: dict[int, Category]) -> Category:
+    """A nested item has its top-level ancestor's category; `known` holds the categories
+    of the items read so far (a parent is read before its children), so depth costs nothing."""
+    if draft.parent is not None:
+        category = known[id(draft.parent)]
+    elif title.lower().startswith("risk:"):
+        category = Category.RISK
+    else:
+        category = draft.section.category if draft.section else Category.TASK
+    known[id(draft)] = category
+    return category
 
 
 def _anchors(

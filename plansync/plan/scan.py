@@ -63,15 +63,10 @@ class Line:
 
 
 def indent_width(text: str) -> int:
-    width = 0
-    for char in text:
-        if char == " ":
-            width += 1
-        elif char == "\t":
-            width += 4 - width % 4
-        else:
-            break
-    return width
+    """Columns of leading whitespace, tabs to the next multiple of 4 (no loop in Python:
+    a deeply nested list has long indents)."""
+    lead = text[: len(text) - len(text.lstrip(" \t"))]
+    return len(lead.expandtabs(4)) if "\t" in lead else len(lead)
 
 
 def _split(text: str) -> Iterator[tuple[int, str, str]]:

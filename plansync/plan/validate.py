@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from plansync.plan import fields as f
 from plansync.plan.model import MARKER_STATES, Item, Plan, State
 
+SUB_ISSUE_LEVELS = 8  # GitHub nests sub-issues at most this many levels deep
+
 
 class Severity(enum.Enum):
     ERROR = "error"
@@ -23,7 +25,7 @@ class Problem:
     message: str
     hint: str
     code: str = ""  # "duplicate-key", "empty-title", "unknown-marker", "unknown-dependency",
-    #                 "loose-dependency" or "cycle"
+    #                 "loose-dependency", "cycle" or "deep-nesting"
 
     def render(self, path: str) -> str:
         where = f"{path}:{self.line}:{self.col}"
@@ -38,6 +40,7 @@ def validate(plan: Plan) -> list[Problem]:
         *_unknown_markers(plan),
         *_unknown_dependencies(plan),
         *_cycles(plan),
+        *_deep_nesting(plan),
     ]
     return sorted(problems, key=lambda p: (p.line, p.col, p.message))
 
@@ -132,6 +135,32 @@ def _unknown_dependencies(plan: Plan) -> Iterator[Problem]:
                 "name tasks by key, e.g. 'Dependencies: Task 3, Task 4'",
                 "loose-dependency",
             )
+
+
+def _deep_nesting(plan: Plan) -> Iterator[Problem]:
+    """Once per item at the first level past SUB_ISSUE_LEVELS, with how many lie below."""
+    level: dict[str, int] = {}
+    first: dict[str, Item] = {}  # a too-deep item -> the too-deep ancestor that starts it
+    below: dict[str, int] = {}
+    for item in plan.items:  # a parent always comes before its children
+        depth = level[item.parent] + 1 if item.parent in level else 1
+        level[item.key] = depth
+        if depth > SUB_ISSUE_LEVELS and item.parent is not None:
+            top = first.get(item.parent, item)
+            first[item.key] = top
+            below[top.key] = below.get(top.key, 0) + 1
+    for key, count in below.items():
+        item = plan.item(key)
+        more = f" (and {count - 1} below it)" if count > 1 else ""
+        yield Problem(
+            item.line,
+            1,
+            Severity.WARNING,
+            f"{item.key!r}{more} is nested deeper than the {SUB_ISSUE_LEVELS} levels of "
+            "sub-issues GitHub allows; sync lists it in its parent's body instead",
+            f"keep task lists at most {SUB_ISSUE_LEVELS} levels deep",
+            "deep-nesting",
+        )
 
 
 def _field_line(item: Item, name: str) -> int:
