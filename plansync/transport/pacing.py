@@ -53,7 +53,8 @@ class Pacer:
         recent = [t for t in self.starts if t > now - window]
         if len(recent) < budget:
             return None
-        return recent[len(recent) - budget] + window
+        # +1 ms: at exactly `window` later, float rounding can still count the old write in
+        return recent[len(recent) - budget] + window + 0.001
 
     def _forget(self, now: float) -> None:
         while self.starts and self.starts[0] <= now - HOUR:
