@@ -6,6 +6,12 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# No Hypothesis deadline: its default 200 ms per example fails tests by chance on a loaded
+# machine, and no test may depend on wall-clock speed.
+settings.register_profile("plansync", deadline=None)
+settings.load_profile("plansync")
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -11,6 +11,8 @@ with Sandbox() as sandbox:
 
 from __future__ import annotations
 
+import copy
+import functools
 import os
 import secrets
 import threading
@@ -60,20 +62,54 @@ class Sandbox:
         `max_body` (bytes, else 413) and `request_timeout` (seconds a connection may stall)."""
         self.host = host
         self.port = port
+        self.max_body = max_body
+        self.request_timeout = request_timeout
         initial = dict(config or {})
         if latency_ms:
             initial["latency_ms"] = latency_ms
-        self.store = Store(path=state, config=initial, clock=clock)
-        # With a state file, the token saved with it is reused so configured clients keep working.
-        saved = self.store.default_tokens()
-        self.token = token or (saved[0] if saved else new_token())
-        self.store.add_account(self.token)
-        self.store.admin_tokens.update(t for t in (self.token, admin_token) if t)
-        self.max_body = max_body
-        self.request_timeout = request_timeout
-        self.app = App(self.store, Faults(parse_spec(faults), seed))
+        self._requested_port = port
+        self._build = functools.partial(
+            self._make,
+            state=state,
+            config=initial,
+            clock=clock,
+            admin_token=admin_token,
+            faults=faults,
+            seed=seed,
+        )
+        self.store, self.app, self.token = self._build(token)
         self._server: SandboxServer | None = None
         self._thread: threading.Thread | None = None
+
+    @staticmethod
+    def _make(
+        token: str | None,
+        state: str | os.PathLike[str] | None,
+        config: dict[str, Any],
+        clock: TimeSource | None,
+        admin_token: str | None,
+        faults: str,
+        seed: int,
+    ) -> tuple[Store, App, str]:
+        store = Store(path=state, config=copy.deepcopy(config), clock=clock)
+        # With a state file, the token saved with it is reused so configured clients keep working.
+        saved = store.default_tokens()
+        token = token or (saved[0] if saved else new_token())
+        store.add_account(token)
+        store.admin_tokens.update(t for t in (token, admin_token) if t)
+        return store, App(store, Faults(parse_spec(faults), seed)), token
+
+    @property
+    def running(self) -> bool:
+        return self._server is not None
+
+    def restart(self) -> Sandbox:
+        """Stop, drop the data and everything in flight (held or stuck requests), start afresh
+        with the settings it was made with (the same token; the same port unless it was 0)."""
+        self.stop()
+        self.store, self.app, self.token = self._build(self.token)
+        self.port = self._requested_port
+        return self.start()
 
     def start(self) -> Sandbox:
         if self._server is not None:
@@ -181,6 +217,10 @@ class Sandbox:
     def release_held(self) -> None:
         """Let every request held by a `hold` fault go on."""
         self.app.faults.gate.release()
+
+    def wait_idle(self, timeout: float = 60.0) -> bool:
+        """Block until no API request is being served (True), or `timeout` passes (False)."""
+        return self.app.in_flight.wait_idle(timeout)
 
     def github_client(self, token: str | None = None, **options: Any) -> github.Github:
         """A PyGithub client for this sandbox without PyGithub's pauses and retries, acting as

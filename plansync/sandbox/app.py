@@ -21,7 +21,7 @@ from plansync.sandbox.http import ApiError, DropConnection, Request, Response, e
 from plansync.sandbox.limits import DOCS, GithubLimiter, GithubLimits
 from plansync.sandbox.routing import Router
 from plansync.sandbox.state import Store
-from plansync.sandbox.stats import Entry, Stats
+from plansync.sandbox.stats import Entry, InFlight, Stats
 
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 FREE_PATHS = {"/rate_limit"}  # GitHub does not charge for asking about the limit
@@ -67,6 +67,7 @@ class App:
         self.store = store
         self.faults = faults or Faults()
         self.stats = Stats()
+        self.in_flight = InFlight()
         self.limiter = GithubLimiter()
         # Latency passes on the store's time source, so a fake clock makes it instant.
         self.sleep = sleep or store.clock.source.sleep
@@ -103,6 +104,13 @@ class App:
         if access.is_admin(request):
             locked = access.admin_refusal(request, self.store)
             return self._wire(request, locked or self._admin(request))
+        self.in_flight.enter()
+        try:
+            return self._serve(request)
+        finally:
+            self.in_flight.leave()
+
+    def _serve(self, request: Request) -> Wire:
         service, request = self._service(request)
         faults = self.faults.pick(request.method, request.path, request.prefix + request.path)
         fault = next((f for f in faults if f.kind not in WAITS), None)

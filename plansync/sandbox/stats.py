@@ -27,6 +27,28 @@ class Entry:
         return dict(self.__dict__)
 
 
+class InFlight:
+    """How many API requests are being served; `wait_idle` is the signal that all are done."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self.count = 0
+
+    def enter(self) -> None:
+        with self._cond:
+            self.count += 1
+
+    def leave(self) -> None:
+        with self._cond:
+            self.count -= 1
+            self._cond.notify_all()
+
+    def wait_idle(self, timeout: float = 60.0) -> bool:
+        """True once nothing is in flight; False after `timeout` real seconds (a safety net)."""
+        with self._cond:
+            return self._cond.wait_for(lambda: self.count == 0, timeout)
+
+
 class Stats:
     """Thread-safe counters since start or the last reset; admin calls are not counted."""
 

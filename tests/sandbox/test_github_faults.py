@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import time
+import threading
 
 import github
 import pytest
 import requests
 
-from plansync.sandbox import Sandbox
+from plansync.sandbox import FakeTime, Sandbox
 
 
 def _titles(sandbox: Sandbox, repo: str = "octo/faults") -> list[str]:
@@ -71,17 +71,36 @@ def test_a_malformed_body(plansync_sandbox: Sandbox) -> None:
         assert repo.get_issue(1).title == "t"
 
 
-def test_latency_per_route_and_for_everything(plansync_sandbox: Sandbox) -> None:
-    plansync_sandbox.set_faults("GET /user: latency 150ms")
-    with plansync_sandbox.github_client() as gh:
-        started = time.monotonic()
+def test_latency_per_route_and_for_everything(timed_sandbox: Sandbox, fake_time: FakeTime) -> None:
+    # Latency passes on the sandbox's time source: on a fake one it is counted, not waited.
+    timed_sandbox.set_faults("GET /user: latency 150ms")
+    with timed_sandbox.github_client() as gh:
         gh.get_user().login  # noqa: B018 - sends GET /user
-        assert time.monotonic() - started >= 0.15
-        plansync_sandbox.set_faults("")
-        plansync_sandbox.set_limits({"latency_ms": 100})
-        started = time.monotonic()
+        gh.get_repo("octo/faults")  # another route: no latency
+        assert fake_time.sleeps == [0.15]
+        timed_sandbox.set_faults("GET /user: latency 150ms; *: latency 1s")
+        timed_sandbox.set_limits({"latency_ms": 100})
         gh.get_rate_limit()
-        assert time.monotonic() - started >= 0.1
+        gh.get_user().login  # noqa: B018 - latency rules and the setting add up
+    assert fake_time.sleeps == [0.15, 1.1, 1.25]
+
+
+def test_a_held_request_waits_for_the_test(plansync_sandbox: Sandbox) -> None:
+    """`hold` is a readiness signal: the test knows a request is in flight, then lets it go."""
+    plansync_sandbox.set_faults("POST /repos/*/issues: hold @2")
+    with plansync_sandbox.github_client() as gh:
+        repo = gh.get_repo("octo/faults")
+        repo.create_issue("first")
+        worker = threading.Thread(target=repo.create_issue, args=("second",))
+        worker.start()
+        try:
+            assert plansync_sandbox.wait_held()
+            assert _titles(plansync_sandbox) == ["first"]  # admitted, not yet run
+        finally:
+            plansync_sandbox.release_held()
+            worker.join()
+    assert _titles(plansync_sandbox) == ["first", "second"]
+    assert not plansync_sandbox.wait_held(timeout=0)
 
 
 def _pattern(sandbox: Sandbox, spec: str, seed: int, count: int = 20) -> list[int]:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import threading
-import time
 
 import github
 import pytest
 import requests
 
-from plansync.sandbox import Sandbox
+from plansync.sandbox import FakeTime, Sandbox
 
 
 def _get(sandbox: Sandbox, path: str, **headers: str) -> requests.Response:
@@ -89,9 +88,9 @@ def test_rate_limit_headers_and_the_rate_limit_endpoint(plansync_sandbox: Sandbo
 
 
 @pytest.mark.parametrize("status", [403, 429])
-def test_primary_limit_exhausted(plansync_sandbox: Sandbox, status: int) -> None:
-    plansync_sandbox.set_limits(rate_limit=3, rate_limit_status=status)
-    with plansync_sandbox.github_client() as gh:
+def test_primary_limit_exhausted(timed_sandbox: Sandbox, fake_time: FakeTime, status: int) -> None:
+    timed_sandbox.set_limits(rate_limit=3, rate_limit_status=status)
+    with timed_sandbox.github_client() as gh:
         repo = gh.get_repo("octo/demo")
         repo.create_issue("a")
         repo.get_issue(1)
@@ -101,18 +100,42 @@ def test_primary_limit_exhausted(plansync_sandbox: Sandbox, status: int) -> None
     assert error.status == status
     assert error.data["message"].startswith("API rate limit exceeded")
     assert error.headers is not None and error.headers["x-ratelimit-remaining"] == "0"
-    assert int(error.headers["x-ratelimit-reset"]) > time.time()
+    assert int(error.headers["x-ratelimit-reset"]) == fake_time.time() + 3600
     if status == 403:
         assert isinstance(error, github.RateLimitExceededException)
 
 
-def test_primary_limit_resets_after_the_window(plansync_sandbox: Sandbox) -> None:
-    # A one-hour window at 36000x passes in 0.1 s of real time.
-    plansync_sandbox.set_limits({"time_scale": 36000, "github": {"rate_limit": 1}})
-    assert _get(plansync_sandbox, "/user").status_code == 200
-    assert _get(plansync_sandbox, "/user").status_code == 403
-    time.sleep(0.15)
-    assert _get(plansync_sandbox, "/user").status_code == 200
+def test_primary_limit_resets_after_the_window(timed_sandbox: Sandbox, fake_time: FakeTime) -> None:
+    # At 3600x the one-hour window lasts one second of the clients' time; the header says so.
+    timed_sandbox.set_limits({"time_scale": 3600, "github": {"rate_limit": 1}})
+    assert _get(timed_sandbox, "/user").status_code == 200
+    refused = _get(timed_sandbox, "/user")
+    assert refused.status_code == 403
+    reset = int(refused.headers["x-ratelimit-reset"])
+    assert reset == fake_time.time() + 1
+    fake_time.sleep(0.5)  # not yet
+    assert _get(timed_sandbox, "/user").status_code == 403
+    fake_time.sleep(0.5)  # an unmodified client sleeping until the reset gets through
+    assert _get(timed_sandbox, "/user").status_code == 200
+
+
+def test_limits_count_in_scaled_time_but_speak_real_time(
+    timed_sandbox: Sandbox, fake_time: FakeTime
+) -> None:
+    timed_sandbox.set_limits({"time_scale": 60, "github": {"content_per_minute": 1}})
+    with timed_sandbox.github_client() as gh:
+        repo = gh.get_repo("octo/demo")
+        repo.create_issue("a")
+        with pytest.raises(github.RateLimitExceededException) as caught:
+            repo.create_issue("b")
+    headers = caught.value.headers or {}
+    assert headers["retry-after"] == "1"  # GitHub's 60 s are one real second at 60x
+    assert int(headers["x-ratelimit-reset"]) == fake_time.time() + 60  # the hour is a minute
+    rate = gh.get_rate_limit().resources.core
+    assert rate.reset.timestamp() == fake_time.time() + 60
+    fake_time.sleep(1)
+    with timed_sandbox.github_client() as gh:
+        assert gh.get_repo("octo/demo").create_issue("b").number == 2
 
 
 def test_secondary_limit_on_content_per_minute(plansync_sandbox: Sandbox) -> None:
@@ -132,28 +155,33 @@ def test_secondary_limit_on_content_per_minute(plansync_sandbox: Sandbox) -> Non
     ]
 
 
-def test_secondary_limit_per_hour_outlasts_the_minute(plansync_sandbox: Sandbox) -> None:
-    plansync_sandbox.set_limits(
-        {"time_scale": 600, "github": {"content_per_minute": 1, "content_per_hour": 2}}
-    )
-    with plansync_sandbox.github_client() as gh:
+def test_secondary_limit_per_hour_outlasts_the_minute(
+    timed_sandbox: Sandbox, fake_time: FakeTime
+) -> None:
+    timed_sandbox.set_limits(content_per_minute=1, content_per_hour=2)
+    with timed_sandbox.github_client() as gh:
         repo = gh.get_repo("octo/demo")
         repo.create_issue("a")
-        time.sleep(0.11)  # a sandbox minute
+        fake_time.sleep(61)  # a fresh minute
         repo.create_issue("b")
-        time.sleep(0.11)
+        fake_time.sleep(61)
         with pytest.raises(github.RateLimitExceededException):
             repo.create_issue("c")  # the minute is fresh, the hour is spent
+        fake_time.sleep(3600)
+        assert repo.create_issue("c").number == 3
 
 
 def test_secondary_limit_on_concurrent_requests(plansync_sandbox: Sandbox) -> None:
     plansync_sandbox.set_limits(max_concurrent=1)
-    plansync_sandbox.set_faults("GET /user: latency 300ms")
+    plansync_sandbox.set_faults("GET /user: hold")
     slow = threading.Thread(target=_get, args=(plansync_sandbox, "/user"))
     slow.start()
-    time.sleep(0.1)
-    blocked = _get(plansync_sandbox, "/rate_limit")
-    slow.join()
+    try:
+        assert plansync_sandbox.wait_held()  # the first request is in flight, for sure
+        blocked = _get(plansync_sandbox, "/rate_limit")
+    finally:
+        plansync_sandbox.release_held()
+        slow.join()
     assert blocked.status_code == 403
     assert blocked.headers["retry-after"] == "60"
     assert "secondary rate limit" in blocked.json()["message"]

@@ -8,7 +8,7 @@ import github
 import pytest
 import requests
 
-from plansync.sandbox import Sandbox
+from plansync.sandbox import FakeTime, Sandbox
 
 
 @pytest.fixture(autouse=True)
@@ -153,12 +153,13 @@ def test_list_filters(plansync_sandbox: Sandbox, plansync_github: github.Github)
     assert titles(assignee="ann") == ["two"]
 
 
-def test_since_and_sort(plansync_sandbox: Sandbox) -> None:
-    plansync_sandbox.set_limits({"time_scale": 3600})  # an hour of sandbox time per second
-    with plansync_sandbox.github_client() as gh:
+def test_since_and_sort(timed_sandbox: Sandbox, fake_time: FakeTime) -> None:
+    with timed_sandbox.github_client() as gh:
         repo = gh.get_repo("octo/sort")
         first = repo.create_issue("first")
+        fake_time.sleep(60)
         repo.create_issue("second")
+        fake_time.sleep(60)
         first.create_comment("bump")  # updates `first` later than `second` was created
         by_created = [i.title for i in repo.get_issues(sort="created", direction="asc")]
         by_updated = [i.title for i in repo.get_issues(sort="updated", direction="desc")]

@@ -4,14 +4,15 @@
 from __future__ import annotations
 
 import contextlib
-import time
 from collections.abc import Callable
+from types import SimpleNamespace
 from typing import Any
 
 import gitlab
 import pytest
 
-from plansync.sandbox import Sandbox
+from plansync.sandbox import FakeTime, Sandbox
+from plansync.sandbox.clock import FAKE_EPOCH
 from tests.sandbox.test_gitlab_support import Seen, configure, gl, project, sandbox, watch
 
 __all__ = ["gl", "project", "sandbox"]  # fixtures
@@ -57,17 +58,31 @@ def test_spent_api_limit_gets_429_retry_later(sandbox: Sandbox, gl: gitlab.Gitla
     assert caught.value.response_code == 429
 
 
-def test_client_waits_and_recovers_under_a_time_scale(sandbox: Sandbox, gl: gitlab.Gitlab) -> None:
+@pytest.fixture
+def timed_gl(
+    timed_sandbox: Sandbox, fake_time: FakeTime, monkeypatch: pytest.MonkeyPatch
+) -> gitlab.Gitlab:
+    """python-gitlab on a fake-clock sandbox, its retry sleeping on the same fake clock."""
+    monkeypatch.setattr(
+        gitlab.utils, "time", SimpleNamespace(time=fake_time.time, sleep=fake_time.sleep)
+    )
+    return timed_sandbox.gitlab_client()
+
+
+def test_client_waits_and_recovers_under_a_time_scale(
+    timed_sandbox: Sandbox, timed_gl: gitlab.Gitlab, fake_time: FakeTime
+) -> None:
     # 60x: GitLab's one-minute window lasts one real second, so Retry-After is 1.
-    sandbox.set_limits({"time_scale": 60, "gitlab": {"requests_per_minute": 2}})
-    seen = watch(gl)
-    started = time.monotonic()
+    timed_sandbox.set_limits({"time_scale": 60, "gitlab": {"requests_per_minute": 2}})
+    seen = watch(timed_gl)
     for _ in range(6):
-        gl.auth()
-        assert gl.user is not None and gl.user.username == "sandbox-user"
-    assert any(r.status_code == 429 for r in seen)
-    assert all(r.headers["Retry-After"] == "1" for r in seen if r.status_code == 429)
-    assert time.monotonic() - started < 10
+        timed_gl.auth()
+        assert timed_gl.user is not None and timed_gl.user.username == "sandbox-user"
+    refused = [r for r in seen if r.status_code == 429]
+    assert len(refused) == 2 and all(r.headers["Retry-After"] == "1" for r in refused)
+    assert fake_time.sleeps == [1, 1]  # the client waited what it was told, in its own time
+    # The window's end, said in the client's time: one second after the start at 60x.
+    assert refused[0].headers["RateLimit-Reset"] == str(int(FAKE_EPOCH) + 1)
 
 
 def test_note_creation_limit_is_an_application_limit(
@@ -84,10 +99,11 @@ def test_note_creation_limit_is_an_application_limit(
 
 
 def test_issue_creation_limit_recovers_with_client_retry(
-    sandbox: Sandbox, gl: gitlab.Gitlab, project: Any
+    timed_sandbox: Sandbox, timed_gl: gitlab.Gitlab, fake_time: FakeTime
 ) -> None:
-    sandbox.set_limits({"time_scale": 60, "gitlab": {"issues_per_minute": 2}})
-    seen = watch(gl)
+    timed_sandbox.set_limits({"time_scale": 60, "gitlab": {"issues_per_minute": 2}})
+    seen = watch(timed_gl)
+    project = timed_gl.projects.get("acme/widgets")
     iids = [project.issues.create({"title": f"n{n}"}).iid for n in range(5)]
     assert iids == [1, 2, 3, 4, 5]  # refused creations made nothing
     assert any(r.status_code == 429 for r in seen)

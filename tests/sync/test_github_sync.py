@@ -222,6 +222,7 @@ def test_issues_made_on_github_join_the_plan_when_asked(world: World) -> None:
 def test_checklists_as_issues_and_risk_owners_as_assignees(world: World) -> None:
     mapping = replace(world.config.mapping, checklists="issues", users={"alice": "alice"})
     world.config = replace(world.config, mapping=mapping)
+    world.sandbox.add_account("alice")  # an assignee must be able to push, as on GitHub
     world.sync()
     risk = issue_of(world, "risk-invitation-spam")
     assert [user.login for user in risk.assignees] == ["alice"]
