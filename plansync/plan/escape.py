@@ -177,12 +177,12 @@ def title_text(title: str, bold: str, accepts: Callable[[str], bool]) -> str | N
         return None
     text = _escape_bold(plain, bold) if bold else plain
     text = text.replace("<!--", "\\<!--")
-    if ref := f.ISSUE_REF.search(text):  # " (#3)" must stay text, whatever the line has
-        at = text.index("(", ref.start())
+    if ref := f.ISSUE_REF.search(" " + text):  # " (#3)" must stay text, whatever the line
+        at = text.index("(", max(0, ref.start() - 1))
         text = text[:at] + "\\" + text[at:]
     if accepts(text):
         return text
-    for escape in (_escape_start, _escape_key, _escape_risk, _escape_closing_hashes):
+    for escape in (_escape_start, _escape_key, _escape_risk, _escape_colon, _escape_hashes):
         text = escape(text)
         if accepts(text):
             return text
@@ -204,8 +204,13 @@ def _escape_bold(text: str, bold: str) -> str:
 
 
 def _escape_start(text: str) -> str:
-    """A leading "*", "_" or "[" would read as emphasis or a spec-kit tag."""
-    return "\\" + text if text[:1] in ("*", "_", "[") else text
+    """A leading "*", "_" or "[" would read as emphasis or a spec-kit tag; after a bold
+    key ("**T001** -> x") leading separators (":", ".", "-", dashes) would be dropped."""
+    if text[:1] and text[0] in "*_[:.-":
+        return "\\" + text
+    if text[:1] in ("\u2013", "\u2014"):  # no backslash escape for these: a reference
+        return f"&#{ord(text[0])};{text[1:]}"
+    return text
 
 
 def _escape_key(text: str) -> str:
@@ -224,7 +229,12 @@ def _escape_risk(text: str) -> str:
     return text[:4] + "\\" + text[4:] if text.lower().startswith("risk:") else text
 
 
-def _escape_closing_hashes(text: str) -> str:
+def _escape_colon(text: str) -> str:
+    """ "**Task 1: Title:** more" reads the title without its trailing colon."""
+    return text[:-1] + "\\:" if text.endswith(":") else text
+
+
+def _escape_hashes(text: str) -> str:
     """A heading task drops trailing " ###" as the heading's closing sequence."""
     match = re.search(r"[ \t](#+)[ \t]*$", text)
     return text[: match.start(1)] + "\\" + text[match.start(1) :] if match else text

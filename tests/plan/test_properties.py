@@ -83,12 +83,13 @@ def unchanged_outside(before: str, after: str, start: int, end: int, new: str) -
     return after == before[:start] + new + before[end:]
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(plans())
 def test_writing_without_edits_is_the_identity(text: str) -> None:
     assert apply_edits(parse_plan(text), []) == text
 
 
+@settings(deadline=None)
 @given(plans(), st.data())
 def test_set_marker_changes_one_character(text: str, data: st.DataObject) -> None:
     plan = parse_plan(text)
@@ -109,6 +110,7 @@ def test_set_marker_changes_one_character(text: str, data: st.DataObject) -> Non
     ]
 
 
+@settings(deadline=None)
 @given(plans(), st.data())
 def test_rename_changes_only_the_title(text: str, data: st.DataObject) -> None:
     plan = parse_plan(text)
@@ -129,6 +131,7 @@ def test_rename_changes_only_the_title(text: str, data: st.DataObject) -> None:
     )
 
 
+@settings(deadline=None)
 @given(plans(), st.data())
 def test_issue_ref_is_appended_or_replaced_in_place(text: str, data: st.DataObject) -> None:
     plan = parse_plan(text)
@@ -150,6 +153,7 @@ def test_issue_ref_is_appended_or_replaced_in_place(text: str, data: st.DataObje
     assert (linked.issue_ref, linked.title, linked.key) == (f"#{number}", item.title, item.key)
 
 
+@settings(deadline=None)
 @given(plans(), st.data())
 def test_set_description_changes_only_the_description(text: str, data: st.DataObject) -> None:
     plan = parse_plan(text)
