@@ -22,6 +22,7 @@ from plansync.engine.changes import (
     UpdateIssue,
 )
 from plansync.engine.records import RemoteIssue, RemoteMilestone, RemoteState
+from plansync.plan.write import Edit
 from plansync.providers.base import Provider
 from plansync.transport.errors import OutcomeUnknown
 
@@ -36,6 +37,7 @@ class Outcome:
 
     counts: dict[str, int] = field(default_factory=dict)
     plan_written: bool = False
+    plan_edits: list[Edit] = field(default_factory=list)  # as applied, to redo on a newer text
 
     def count(self, what: str, n: int = 1) -> None:
         self.counts[what] = self.counts.get(what, 0) + n
@@ -96,17 +98,22 @@ class RemoteSteps:
     def links(self) -> None:
         """Make each pending relation whose two issues exist; drop those with an end that no
         task of this plan manages."""
-        waiting: list[Link] = []
-        for link in self.pending:
-            source, target = self.issues.get(link.key), self.issues.get(link.target)
-            if source is None or target is None:
-                if self._will_exist(link.key) and self._will_exist(link.target):
-                    waiting.append(link)
-                continue
-            kind = "sub-issue" if link.kind == "sub-issue" else "blocked-by"
-            self._retry_unknown(lambda: self._link(kind, source, target))  # noqa: B023
-            self.outcome.count("relations added")
-        self.pending = waiting
+        settled: set[int] = set()  # indexes of links made or dropped
+        try:
+            for index, link in enumerate(self.pending):
+                source, target = self.issues.get(link.key), self.issues.get(link.target)
+                if source is None or target is None:
+                    if not (self._will_exist(link.key) and self._will_exist(link.target)):
+                        settled.add(index)
+                    continue
+                kind = "sub-issue" if link.kind == "sub-issue" else "blocked-by"
+                self._retry_unknown(lambda: self._link(kind, source, target))  # noqa: B023
+                settled.add(index)
+                self.outcome.count("relations added")
+        finally:
+            # Made relations leave the list even when a later one fails (a rate limit), so
+            # their issues' references still reach the plan and no re-run sends them again.
+            self.pending = [link for i, link in enumerate(self.pending) if i not in settled]
 
     def unlinked_owners(self) -> set[str]:
         """Keys whose marker records a relation not made yet: their references must wait."""

@@ -33,6 +33,8 @@ class _LazyGroup(click.Group):
         "plan": "plansync.commands.sync:plan_command",
         "sync": "plansync.commands.sync:sync_command",
         "sandbox": "plansync.sandbox.command:sandbox",
+        "action": "plansync.commands.ci:action_command",
+        "gitlab-ci": "plansync.commands.ci:gitlab_ci_command",
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:

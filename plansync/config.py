@@ -59,13 +59,18 @@ class Config:
         return token
 
 
-def load(path: str | None, overrides: Mapping[str, Any]) -> Config:
-    """Read `path` (if given), apply command-line overrides, fill defaults, check it all."""
-    data: dict[str, Any] = {}
+def load(
+    path: str | None, overrides: Mapping[str, Any], defaults: Mapping[str, Any] | None = None
+) -> Config:
+    """Read `path` (if given), apply command-line overrides, fill defaults, check it all.
+
+    `defaults` (what a CI environment says, say) count only where the file says nothing.
+    """
+    data: dict[str, Any] = dict(defaults or {})
     source = COMMAND_LINE
     if path is not None:
         source = path
-        data = _read_yaml(path)
+        data.update(_read_yaml(path))
     for key, value in overrides.items():
         if value not in (None, ()):
             data[key] = value

@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from plansync import secrets
@@ -17,8 +17,11 @@ from plansync.apply import Outcome
 from plansync.config import Config
 from plansync.engine.changes import SyncPlan
 from plansync.errors import PlansyncError
+from plansync.files import read_text
 from plansync.providers import connect
-from plansync.sync import apply, compute
+from plansync.providers.base import Provider
+from plansync.publish import commit_message, publish
+from plansync.sync import apply, compute, marker_path
 from plansync.transport import EtagCache, Transport, TransportSettings, TransportStats, Wait
 from plansync.transport.errors import RateLimited
 
@@ -40,6 +43,15 @@ class Settings:
     transport: TransportSettings = field(default_factory=TransportSettings)
     cache_path: str | None = None  # the ETag cache; None: no conditional requests
     max_creates: int = 500  # more creates in one run need a deliberate, higher value
+    commit: Commit | None = None  # commit plan changes back through the API (CI runs)
+
+
+@dataclass(frozen=True)
+class Commit:
+    """Where a run in CI commits the plans it changed."""
+
+    branch: str | None  # None: the default branch
+    run_id: str  # recorded in the commit message, so the run it starts knows it as ours
 
 
 @dataclass(frozen=True)
@@ -47,6 +59,8 @@ class PlanResult:
     path: str
     changes: SyncPlan
     outcome: Outcome | None  # None when nothing was applied (plan mode, or in sync)
+    committed: bool = False  # the plan was committed back to the repository
+    gave_way: tuple[str, ...] = ()  # keys whose plan edit gave way to a newer commit
 
 
 @dataclass
@@ -112,18 +126,33 @@ def run(
     try:
         provider = connect(config, settings.token, transport)
         for plan_path in config.plans:
+            base_text = read_text(plan_path)
             plan, changes = compute(config, plan_path, provider, settings.direction)
-            outcome = None
+            result = PlanResult(plan_path, changes, None)
             if mode is Mode.SYNC and not changes.in_sync:
                 _check_creates(plan_path, changes, settings.max_creates)
                 outcome = apply(config, plan_path, plan, changes, provider, progress, clock)
-            report.plans.append(PlanResult(plan_path, changes, outcome))
+                result = replace(result, outcome=outcome)
+            if settings.commit is not None:
+                result = _commit(provider, result, base_text, settings.commit)
+            report.plans.append(result)
     except RateLimited as stop:
         report.stopped, report.resume_at = str(stop), stop.resume_at
     finally:
         transport.close()
         report.stats = transport.stats()
     return report
+
+
+def _commit(provider: Provider, result: PlanResult, base_text: str, commit: Commit) -> PlanResult:
+    """Commit the plan back; if the branch moved on, this run's edits are made on its text."""
+    if result.outcome is None or not result.outcome.plan_written:
+        return result
+    path = marker_path(result.path)
+    message = commit_message(path, commit.run_id)
+    edits = result.outcome.plan_edits
+    published = publish(provider, result.path, path, base_text, commit.branch, message, edits)
+    return replace(result, committed=published.committed, gave_way=published.dropped)
 
 
 def _check_creates(plan_path: str, changes: SyncPlan, limit: int) -> None:

@@ -129,6 +129,7 @@ class _Document:
         if text != self.plan.text:
             write_text_atomic(self.path, text)
             self.outcome.plan_written = True
+            self.outcome.plan_edits.extend(edits)
             refs = sum(1 for edit in edits if isinstance(edit, SetIssueRef))
             if refs:
                 self.outcome.count("issue references written", refs)

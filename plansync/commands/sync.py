@@ -20,7 +20,7 @@ from plansync import report as render
 from plansync.config import PROVIDERS, Config
 from plansync.config import load as load_config
 from plansync.run import Mode, RunReport, Settings, run
-from plansync.transport import Wait, defaults_for
+from plansync.transport import TransportSettings, Wait, defaults_for
 from plansync.ui import Console
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -125,6 +125,19 @@ def settings_from(options: dict[str, Any], direction: str = "both") -> Settings:
         "retry_seconds": options["retry_seconds"],
     }
     config = load_config(config_path, overrides)
+    transport = transport_settings(config)
+    return Settings(
+        config=config,
+        token=config.token(),
+        direction=direction,
+        transport=transport,
+        cache_path=cache_path(options["cache_dir"], config),
+        max_creates=config.max_creates if config.max_creates is not None else DEFAULT_MAX_CREATES,
+    )
+
+
+def transport_settings(config: Config) -> TransportSettings:
+    """The provider's defaults, with what the settings file or the flags changed."""
     transport = defaults_for(config.provider)
     if config.write_interval is not None:
         transport = replace(transport, write_interval=config.write_interval)
@@ -132,17 +145,10 @@ def settings_from(options: dict[str, Any], direction: str = "both") -> Settings:
         transport = replace(transport, max_wait=config.max_wait)
     if config.retry_seconds is not None:
         transport = replace(transport, max_retry_seconds=config.retry_seconds)
-    return Settings(
-        config=config,
-        token=config.token(),
-        direction=direction,
-        transport=transport,
-        cache_path=_cache_path(options["cache_dir"], config),
-        max_creates=config.max_creates if config.max_creates is not None else DEFAULT_MAX_CREATES,
-    )
+    return transport
 
 
-def _cache_path(cache_dir: str | None, config: Config) -> str | None:
+def cache_path(cache_dir: str | None, config: Config) -> str | None:
     if cache_dir == "off":
         return None
     base = Path(cache_dir) if cache_dir else _user_cache() / "plansync"
