@@ -35,6 +35,9 @@ class _LazyGroup(click.Group):
         "sandbox": "plansync.sandbox.command:sandbox",
         "action": "plansync.commands.ci:action_command",
         "gitlab-ci": "plansync.commands.ci:gitlab_ci_command",
+        "init": "plansync.commands.init:init_command",
+        "status": "plansync.commands.service:status_command",
+        "import": "plansync.commands.service:import_command",
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:

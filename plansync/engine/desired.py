@@ -91,14 +91,19 @@ def _is_issue(item: Item, mapping: Mapping_) -> bool:
 
 
 def _phase_of(item: Item, sections: dict[str, Section]) -> Section | None:
-    """The nearest phase heading above the item, else its own section."""
+    """The nearest phase heading above the item, else its own section; None (no milestone)
+    for a section that says `**Milestone:** none`, as `plansync import` writes it."""
     key = item.section
+    found = sections[item.section] if item.section else None
     while key is not None:
         section = sections[key]
         if section.is_phase:
-            return section
+            found = section
+            break
         key = section.parent
-    return sections[item.section] if item.section else None
+    if found is not None and found.fields.get("milestone", "").strip().lower() == "none":
+        return None
+    return found
 
 
 def _issue(item: Item, mapping: Mapping_, phase: Section | None, keys: set[str]) -> DesiredIssue:

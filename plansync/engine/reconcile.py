@@ -218,7 +218,7 @@ def _update(
     remote: RemoteIssue,
     milestones: dict[str, int],
 ) -> None:
-    body = m.split_body(remote.body)
+    body = _adopted(m.split_body(remote.body), issue)
     base = dict(body.marker.base) if body.marker and body.marker.key == issue.key else {}
     policy = build.policy.conflicts
     if issue.entries:
@@ -272,6 +272,18 @@ def _update(
     if why:
         build.updates.append(replace(update, why=why))
     _ref(build, plan, issue, remote)
+
+
+def _adopted(body: m.Body, issue: DesiredIssue) -> m.Body:
+    """An issue plansync did not write whose whole body is the task's description (as
+    `plansync import` makes it) keeps that text once, as the description."""
+    if (
+        body.description is None
+        and body.before
+        and m.digest(body.before) == m.digest(issue.description)
+    ):
+        return replace(body, before="", description=m.normalize(body.before))
+    return body
 
 
 def _why(
