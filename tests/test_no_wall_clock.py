@@ -1,7 +1,8 @@
 """No test depends on wall-clock speed: time comes from an injected clock (`FakeTime`, the
 sandbox's clock) and waiting for a server uses readiness signals (`wait_held`, `wait_idle`).
 
-A loaded 2-core CI machine makes any real-time bound fail by chance, so they are banned here.
+A loaded 2-core CI machine makes any real-time bound fail by chance, so the real clock is banned
+here (a bound on elapsed time needs a reading of it; one on a fake clock's time is fine).
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ BANNED = {
     "a real sleep or clock reading": re.compile(
         r"(?<![\w.])time\.(sleep|monotonic|perf_counter|time)\("
     ),
-    "a bound on elapsed time": re.compile(r"\belapsed\s*[<>]"),
     "a Hypothesis deadline (use deadline=None)": re.compile(r"\bdeadline\s*=\s*(?!None\b)\w"),
 }
 
@@ -40,5 +40,6 @@ def test_no_wall_clock(path: Path) -> None:
 
 
 def test_the_check_can_fail() -> None:
-    assert len(_offences("time.sleep(1)\nassert elapsed < 1.0\n@settings(deadline=200)\n")) == 3
+    real = "t = time.monotonic()\ntime.sleep(1)\n@settings(deadline=200)\n"
+    assert len(_offences(real)) == 3
     assert _offences("fake.sleep(1)\nfake_time.time()\n@settings(deadline=None)\n") == []
