@@ -38,6 +38,7 @@ from plansync.engine.merge import Merged, directed, merge
 from plansync.engine.policy import Policy
 from plansync.engine.records import RemoteIssue, RemoteState, Snapshot
 from plansync.engine.removed import closes_for_removed
+from plansync.engine.updates import adopted_body, assignees_to_ask, change_reasons
 from plansync.plan.model import Plan
 from plansync.plan.parse import parse_plan
 from plansync.plan.write import AddItem, Rename, SetDescription, SetMarker, apply_edits
@@ -174,6 +175,8 @@ def _create(build: _Builder, issue: DesiredIssue) -> None:
     )
     if issue.entries:
         base["ticks"] = {entry.key: entry.checked for entry in issue.entries}
+    if issue.assignees:
+        base["assignees"] = sorted(issue.assignees)
 
     def body(base: dict[str, object]) -> str:
         return m.build_body(
@@ -218,7 +221,7 @@ def _update(
     remote: RemoteIssue,
     milestones: dict[str, int],
 ) -> None:
-    body = _adopted(m.split_body(remote.body), issue)
+    body = adopted_body(m.split_body(remote.body), issue)
     base = dict(body.marker.base) if body.marker and body.marker.key == issue.key else {}
     policy = build.policy.conflicts
     if issue.entries:
@@ -253,6 +256,9 @@ def _update(
         recorded = {}  # made by a run that stopped early: its relations may be missing
     _links(build, issue, recorded)  # type: ignore[arg-type]
     new_base = m.next_base(base, title, description, state, relations)
+    assignees = assignees_to_ask(issue, remote, base)
+    if issue.assignees:  # what was asked, so that a refused assignee is not asked again
+        new_base["assignees"] = sorted(issue.assignees)
     new_body = m.build_body(
         description.value, issue.details, m.Marker(build.plan_path, issue.key, new_base), body
     )
@@ -264,43 +270,14 @@ def _update(
         state=RemoteState(state.value) if state.push else None,
         labels=labels_for(issue, remote),
         milestone=milestone_for(issue, remote, milestones),
-        assignees=issue.assignees
-        if issue.assignees and set(issue.assignees) != set(remote.assignees)
-        else None,
+        assignees=assignees,
     )
-    why = _why(update, description.push, m.normalize(issue.details) != body.details, remote)
+    why = change_reasons(
+        update, description.push, m.normalize(issue.details) != body.details, remote
+    )
     if why:
         build.updates.append(replace(update, why=why))
     _ref(build, plan, issue, remote)
-
-
-def _adopted(body: m.Body, issue: DesiredIssue) -> m.Body:
-    """An issue plansync did not write whose whole body is the task's description (as
-    `plansync import` makes it) keeps that text once, as the description."""
-    if (
-        body.description is None
-        and body.before
-        and m.digest(body.before) == m.digest(issue.description)
-    ):
-        return replace(body, before="", description=m.normalize(body.before))
-    return body
-
-
-def _why(
-    update: UpdateIssue, description: bool, details: bool, remote: RemoteIssue
-) -> tuple[str, ...]:
-    """What a person would call each change, in the order they would read them."""
-    why = ["title"] if update.title is not None else []
-    if update.body is not None:
-        why += ["description"] if description else []
-        why += ["details"] if details else []
-        why += [] if description or details else ["sync record"]
-    if update.state is not None:
-        why.append(f"state: {remote.state.value} -> {update.state.value}")
-    why += [
-        name for name in ("labels", "milestone", "assignees") if getattr(update, name) is not None
-    ]
-    return tuple(why)
 
 
 def _ticks(

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date, datetime, timezone
-from typing import Any
+from typing import Any, TypeVar
 
 import requests
 from github import Auth, Github, GithubException
@@ -17,6 +18,7 @@ from plansync.errors import ProviderError
 from plansync.providers.base import FileConflict
 from plansync.transport import Transport, mount_pygithub
 
+T = TypeVar("T")
 LABEL_COLORS = {"priority: ": "d93f0b", "effort: ": "c5def5", "kind: ": "fbca04"}
 DEFAULT_COLOR = "0e8a16"
 
@@ -103,7 +105,7 @@ class GitHubProvider:
         if assignees:
             arguments["assignees"] = list(assignees)
         with _errors("create an issue"):
-            created = self._repo.create_issue(**arguments)
+            created = self._without_refused_assignees(self._repo.create_issue, arguments)
         self._issues[created.number] = created
         return _issue(created)
 
@@ -138,7 +140,7 @@ class GitHubProvider:
             arguments["assignees"] = list(assignees)
         issue = self._issue_object(number)
         with _errors("update an issue"):
-            issue.edit(**arguments)
+            self._without_refused_assignees(issue.edit, arguments)
         return _issue(issue)
 
     def comment(self, number: int, text: str) -> None:
@@ -207,6 +209,17 @@ class GitHubProvider:
         assert isinstance(content, ContentFile)
         return content.sha
 
+    @staticmethod
+    def _without_refused_assignees(call: Callable[..., T], arguments: dict[str, Any]) -> T:
+        """GitHub refuses (422) an assignee it does not know or who cannot be assigned: the
+        task's owner may have no account. The write goes ahead without assignees."""
+        try:
+            return call(**arguments)
+        except GithubException as error:
+            if error.status != 422 or "assignees" not in arguments or not _names_assignees(error):
+                raise
+            return call(**{k: v for k, v in arguments.items() if k != "assignees"})
+
     def _issue_object(self, number: int) -> Issue:
         if number not in self._issues:
             self._issues[number] = self._repo.get_issue(number)
@@ -216,6 +229,13 @@ class GitHubProvider:
         if number not in self._milestones:
             self._milestones[number] = self._repo.get_milestone(number)
         return self._milestones[number]
+
+
+def _names_assignees(error: GithubException) -> bool:
+    data = error.data if isinstance(error.data, dict) else {}
+    return any(
+        isinstance(e, dict) and e.get("field") == "assignees" for e in data.get("errors") or ()
+    )
 
 
 def _is_pull_request(issue: Issue) -> bool:

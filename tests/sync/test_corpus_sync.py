@@ -9,7 +9,8 @@ import pytest
 
 from plansync.config import Config
 from plansync.engine.desired import desired_state
-from plansync.plan import parse_plan
+from plansync.errors import PlansyncError
+from plansync.plan import parse_plan, validate
 from plansync.providers.github import GitHubProvider
 from plansync.sandbox import Sandbox
 from plansync.sync import apply, compute
@@ -17,7 +18,17 @@ from tests.conftest import shared_dir
 from tests.transport.fakes import fast_transport
 
 CORPUS = shared_dir() / "corpus" / "plans"
-FILES = sorted(CORPUS.glob("*.md")) if CORPUS.is_dir() else []
+ALL = sorted(CORPUS.glob("*.md")) if CORPUS.is_dir() else []
+
+
+def has_duplicate_keys(path: Path) -> bool:
+    plan = parse_plan(path.read_text(encoding="utf-8"))
+    return any(problem.code == "duplicate-key" for problem in validate(plan))
+
+
+# A plan whose task numbers repeat is ambiguous: sync refuses it (validate says where).
+REFUSED = [path for path in ALL if has_duplicate_keys(path)]
+FILES = [path for path in ALL if path not in REFUSED]
 
 
 @pytest.fixture(scope="module")
@@ -69,3 +80,25 @@ def test_corpus_plan_syncs_and_resyncs_with_zero_writes(
     assert parse_plan(text).items and all(
         i.issue_ref for i in parse_plan(text).items if i.kind.value == "task"
     )
+
+
+def test_the_corpus_has_plans_of_both_kinds() -> None:
+    assert len(FILES) >= 30 and REFUSED, (len(FILES), REFUSED)
+
+
+@pytest.mark.parametrize("source", REFUSED, ids=lambda p: p.name)
+def test_a_plan_with_repeated_task_numbers_is_refused_before_any_write(
+    sandbox: Sandbox, source: Path, tmp_path: Path
+) -> None:
+    plan_path = tmp_path / source.name
+    shutil.copy(source, plan_path)
+    repo = f"refused/{source.stem[:40]}"
+    config = Config(
+        provider="github", repo=repo, base_url=sandbox.github_url, plans=(str(plan_path),)
+    )
+    provider = GitHubProvider(config.base_url, repo, sandbox.token, fast_transport())
+    before = sandbox.stats()["writes"]
+    with pytest.raises(PlansyncError, match=r"duplicate key .*; sync refused"):
+        compute(config, str(plan_path), provider)
+    assert sandbox.stats()["writes"] == before
+    assert plan_path.read_bytes() == source.read_bytes()

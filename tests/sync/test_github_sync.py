@@ -232,6 +232,16 @@ def test_checklists_as_issues_and_risk_owners_as_assignees(world: World) -> None
     assert world.plan().in_sync
 
 
+def test_an_owner_github_does_not_know_leaves_the_issue_unassigned(world: World) -> None:
+    mapping = replace(world.config.mapping, checklists="issues", users={"alice": "nobody-here"})
+    world.config = replace(world.config, mapping=mapping)
+    world.sync()  # GitHub answers 422 to the unknown assignee; the issue is made without
+    risk = issue_of(world, "risk-invitation-spam")
+    assert list(risk.assignees) == []
+    assert len(list(world.repo().get_issues(state="all"))) == 9 + 7
+    assert world.plan().in_sync  # and it is not asked again on every run
+
+
 def test_relations_that_failed_half_way_are_made_on_the_next_run(world: World) -> None:
     # a 503 that lasts (a retry cannot heal it) stops the run at the fourth relation
     world.sandbox.set_faults("POST /repos/*/issues/*/dependencies/blocked_by: 503 @4+")

@@ -17,6 +17,7 @@ from plansync.providers import connect
 from plansync.sandbox import Sandbox
 from plansync.sync import Outcome, apply, compute
 from tests.conftest import ROOT, shared_dir
+from tests.sync.test_corpus_sync import FILES as SYNCABLE
 from tests.transport.fakes import fast_transport
 
 PROJECT = "acme/site"
@@ -149,9 +150,6 @@ def test_free_tier_falls_back_to_related_links(tmp_path: Path) -> None:
         assert lab.plan().in_sync
 
 
-FILES = sorted(CORPUS.glob("*.md")) if CORPUS.is_dir() else []
-
-
 @pytest.fixture(scope="module")
 def corpus_sandbox() -> Iterator[Sandbox]:
     with Sandbox(
@@ -166,7 +164,7 @@ def corpus_sandbox() -> Iterator[Sandbox]:
         yield sandbox
 
 
-@pytest.mark.parametrize("source", FILES, ids=lambda p: p.name)
+@pytest.mark.parametrize("source", SYNCABLE, ids=lambda p: p.name)
 def test_corpus_plan_syncs_to_gitlab(corpus_sandbox: Sandbox, source: Path, tmp_path: Path) -> None:
     lab = make_lab(corpus_sandbox, tmp_path, source, f"corpus/{source.stem[:40]}")
     lab.sync()
