@@ -92,7 +92,12 @@ def describe(changes: SyncPlan, where: str, plan_path: str, color: bool = False)
         lines.append(
             _line(
                 "conflict",
-                f"issue #{conflict.number} {conflict.key}: {conflict.field} changed on both sides",
+                f"issue #{conflict.number} {conflict.key}: {conflict.field} "
+                + (
+                    f"not taken into the plan: {conflict.reason}"
+                    if conflict.reason
+                    else "changed on both sides"
+                ),
                 color,
             )
         )
@@ -170,6 +175,7 @@ def as_json(changes: SyncPlan) -> dict[str, Any]:
                 "field": c.field,
                 "plan": c.plan_value,
                 "remote": c.remote_value,
+                "reason": c.reason or None,
             }
             for c in changes.conflicts
         ],

@@ -117,6 +117,7 @@ class Conflict:
     plan_value: str
     remote_value: str
     number: int
+    reason: str = ""  # why the plan could not take the service's value, when it was not
 
 
 @dataclass(frozen=True)

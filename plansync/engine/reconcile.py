@@ -35,7 +35,9 @@ from plansync.engine.identity import (
     milestone_for,
 )
 from plansync.engine.merge import Merged, directed, merge
+from plansync.engine.milestones import after_pulls, labels_to_create, milestone_changes
 from plansync.engine.policy import Policy
+from plansync.engine.pulls import held_back, refusals
 from plansync.engine.records import RemoteIssue, RemoteState, Snapshot
 from plansync.engine.removed import closes_for_removed
 from plansync.engine.updates import adopted_body, assignees_to_ask, change_reasons
@@ -56,7 +58,7 @@ class _Builder:
     policy: Policy
     snapshot: Snapshot
     direction: str
-    milestone_index: MilestoneIndex
+    refused: dict[object, str]  # pulls the plan cannot take (see _refusals)
     labels: list[CreateLabel] = field(default_factory=list)
     milestones: list[CreateMilestone | UpdateMilestone] = field(default_factory=list)
     creates: list[CreateIssue] = field(default_factory=list)
@@ -73,11 +75,31 @@ class _Builder:
 def reconcile(
     plan: Plan, plan_path: str, policy: Policy, snapshot: Snapshot, direction: str = "both"
 ) -> SyncPlan:
-    """`direction` "push" changes only the service, "pull" only the plan, "both" both."""
+    """`direction` "push" changes only the service, "pull" only the plan, "both" both.
+
+    A value pulled from the service that would change the plan's structure (text from the
+    service is untrusted) is not pulled: that field becomes a conflict, its base stays,
+    and the rest of the sync goes on.
+    """
+    build, matched, milestones = _walk(plan, plan_path, policy, snapshot, direction, {})
+    refused = refusals(plan, build.plan_edits)
+    if refused:  # walk again, with those fields held back on both sides
+        build, matched, milestones = _walk(plan, plan_path, policy, snapshot, direction, refused)
+    return _directed(build, matched, milestones)
+
+
+def _walk(
+    plan: Plan,
+    plan_path: str,
+    policy: Policy,
+    snapshot: Snapshot,
+    direction: str,
+    refused: dict[object, str],
+) -> tuple[_Builder, dict[str, RemoteIssue], dict[str, int]]:
     desired = desired_state(plan, policy.mapping)
     index = MilestoneIndex(snapshot, plan_path)
-    build = _Builder(plan_path, policy, snapshot, direction, index)
-    _labels(build, desired)
+    build = _Builder(plan_path, policy, snapshot, direction, refused)
+    build.labels.extend(labels_to_create(snapshot, desired))
     milestone_numbers = {
         wanted.key: found.number
         for wanted in desired.milestones
@@ -96,8 +118,10 @@ def reconcile(
     build.notes.extend(matching.notes)
     if policy.mapping.import_issues and direction != "push":
         _import(build, plan, desired, matched, milestone_numbers)
-    _milestones(build, _after_pulls(plan, desired, build))
-    return _directed(build, matched, milestone_numbers)
+    edits = [change.edit for change in build.plan_edits]
+    wanted = after_pulls(plan, desired, edits, policy.mapping)
+    build.milestones.extend(milestone_changes(index, plan_path, wanted))
+    return build, matched, milestone_numbers
 
 
 def _directed(
@@ -121,43 +145,6 @@ def _directed(
         known_issues={k: v for k, v in matched.items() if not k.startswith(REMOVED)},
         known_milestones=milestones,
     )
-
-
-def _labels(build: _Builder, desired: Desired) -> None:
-    existing = {label.lower() for label in build.snapshot.labels}
-    for label in desired.labels:
-        if label.lower() not in existing:
-            build.labels.append(CreateLabel(label))
-
-
-def _after_pulls(plan: Plan, desired: Desired, build: _Builder) -> Desired:
-    """What the plan asks for once this sync's own edits are in it (a milestone lists
-    its phase's completion criteria, which a tick pulled from an issue may change)."""
-    edits = [change.edit for change in build.plan_edits]
-    if not edits:
-        return desired
-    return desired_state(parse_plan(apply_edits(plan, edits), plan.path), build.policy.mapping)
-
-
-def _milestones(build: _Builder, desired: Desired) -> None:
-    """Create or update one milestone per phase."""
-    for wanted in desired.milestones:
-        marker = m.Marker(build.plan_path, wanted.key).render()
-        description = f"{wanted.description}\n\n{marker}".strip()
-        found = build.milestone_index.find(wanted.key, wanted.title)
-        if found is None:
-            create = CreateMilestone(wanted.key, wanted.title, description, wanted.due_on)
-            build.milestones.append(create)
-            continue
-        if (
-            found.title != wanted.title
-            or m.normalize(found.description) != m.normalize(description)
-            or (wanted.due_on is not None and found.due_on != wanted.due_on)
-        ):
-            update = UpdateMilestone(
-                wanted.key, found.number, wanted.title, description, wanted.due_on
-            )
-            build.milestones.append(update)
 
 
 def _create(build: _Builder, issue: DesiredIssue) -> None:
@@ -240,15 +227,20 @@ def _update(
         _identity,
     )
     title, description, state = (directed(x, build.direction) for x in (title, description, state))
+    title = held_back(build.refused, issue.key, "title", title, remote.title)
+    description = held_back(
+        build.refused, issue.key, "description", description, remote_description
+    )
+    state = held_back(build.refused, issue.key, "state", state, remote.state.value)
     for name, merged, plan_value, remote_value in (
         ("title", title, issue.title, remote.title),
         ("description", description, issue.description, remote_description),
         ("state", state, issue.state.value, remote.state.value),
     ):
         if merged.conflict:
-            build.conflicts.append(
-                Conflict(issue.key, name, plan_value, remote_value, remote.number)
-            )
+            reason = build.refused.get((issue.key, name), "")
+            conflict = Conflict(issue.key, name, plan_value, remote_value, remote.number, reason)
+            build.conflicts.append(conflict)
     _pull(build, plan, issue, title, description, state)
     relations = _relations(issue)
     recorded = base.get("rel") if isinstance(base.get("rel"), dict) else {}
@@ -373,6 +365,15 @@ def _import(
         )
         for issue in new
     }
+    for issue in new:
+        if adds[issue.number] in build.refused:
+            reason = build.refused[adds[issue.number]]
+            text = f"issue #{issue.number} is not imported: {reason}"
+            build.notes.append(Note("", issue.number, text))
+            del adds[issue.number]
+    new = [issue for issue in new if issue.number in adds]
+    if not new:
+        return
     grown = parse_plan(apply_edits(plan, list(adds.values())), plan.path)
     wanted = {issue.key: issue for issue in desired_state(grown, build.policy.mapping).issues}
     for issue in new:
