@@ -12,12 +12,13 @@ from plansync.plan.parse import parse_plan
 from plansync.plan.write import (
     AddItem,
     Edit,
+    Prepared,
     Rename,
     SetDescription,
     SetIssueRef,
     SetMarker,
-    apply_edits,
-    writable,
+    prepare,
+    splice,
 )
 
 
@@ -89,21 +90,48 @@ def apply_pulled_edits(plan: Plan, edits: Iterable[Edit]) -> tuple[str, list[Ref
     SetDescription only the description, SetMarker only the marker, SetIssueRef only
     the reference, and each AddItem adds exactly one item without a key of its own.
     """
-    good, bad = writable(plan, edits)
+    good, bad = prepare(plan, edits)
     refused = [Refused(edit, reason) for edit, reason in bad]
-    before = structure(plan)
-    text = apply_edits(plan, good)
-    if not good or _differs(before, parse_plan(text, plan.path), good) is None:
+    text = splice(plan.text, good)
+    if not good:
         return text, refused
-    kept: list[Edit] = []  # some edit overreaches: keep the edits that do not, one by one
-    for edit in good:
-        trial = apply_edits(plan, [*kept, edit])
-        why = _differs(before, parse_plan(trial, plan.path), [*kept, edit])
-        if why is None:
-            kept.append(edit)
-        else:
-            refused.append(Refused(edit, f"it would change the plan's structure ({why})"))
-    return apply_edits(plan, kept), refused
+    before = structure(plan)
+    why = _differs(before, parse_plan(text, plan.path), [p.edit for p in good])
+    if why is None:
+        return text, refused
+    kept: list[Prepared] = []  # some edit overreaches: keep the edits that do not
+    _sift(plan, before, kept, good, refused, why)
+    return splice(plan.text, kept), refused
+
+
+def _sift(
+    plan: Plan,
+    before: Structure,
+    kept: list[Prepared],
+    edits: list[Prepared],
+    refused: list[Refused],
+    known: str | None = None,
+) -> None:
+    """Add to `kept` the edits that still fit with it, halving the rest: a few bad edits
+    among many cost a few parses each (the depth is the log of the number of edits).
+    `known` is why `kept + edits` fails, when that very set was tried already."""
+    why = known
+    if why is None:
+        trial = [*kept, *edits]
+        after = parse_plan(splice(plan.text, trial), plan.path)
+        why = _differs(before, after, [p.edit for p in trial])
+    if why is None:
+        kept.extend(edits)
+    elif len(edits) == 1:
+        reason = f"it would change the plan's structure ({why})"
+        refused.append(Refused(edits[0].edit, reason))
+    else:
+        middle = len(edits) // 2
+        size = len(kept)
+        _sift(plan, before, kept, edits[:middle], refused)
+        # the first half all fitted: kept + second half is the set that just failed
+        again = why if len(kept) == size + middle else None
+        _sift(plan, before, kept, edits[middle:], refused, again)
 
 
 def _differs(before: Structure, plan: Plan, edits: Sequence[Edit]) -> str | None:

@@ -80,11 +80,20 @@ class _Replacement:
     text: str
 
 
-def writable(plan: Plan, edits: Iterable[Edit]) -> tuple[list[Edit], list[tuple[Edit, str]]]:
+@dataclass(frozen=True)
+class Prepared:
+    """An edit with the text it writes and where: computed once, spliced any number of times."""
+
+    edit: Edit
+    span: Span
+    text: str
+
+
+def prepare(plan: Plan, edits: Iterable[Edit]) -> tuple[list[Prepared], list[tuple[Edit, str]]]:
     """Split `edits` into those that can be written together and (edit, why not) for the
     rest: an edit that names no single item, a value that cannot be written, or an edit
     of a part of the plan that an earlier edit already changes."""
-    good: list[tuple[Edit, _Replacement]] = []
+    good: list[Prepared] = []
     bad: list[tuple[Edit, str]] = []
     for edit in edits:
         try:
@@ -92,11 +101,17 @@ def writable(plan: Plan, edits: Iterable[Edit]) -> tuple[list[Edit], list[tuple[
         except PlanEditError as error:
             bad.append((edit, str(error)))
             continue
-        if any(_overlap(replacement.span, other.span) for _, other in good):
+        if any(_overlap(replacement.span, other.span) for other in good):
             bad.append((edit, "another edit changes the same part of the plan"))
         else:
-            good.append((edit, replacement))
-    return [edit for edit, _ in good], bad
+            good.append(Prepared(edit, replacement.span, replacement.text))
+    return good, bad
+
+
+def writable(plan: Plan, edits: Iterable[Edit]) -> tuple[list[Edit], list[tuple[Edit, str]]]:
+    """`prepare`, for callers that want the edits themselves."""
+    good, bad = prepare(plan, edits)
+    return [p.edit for p in good], bad
 
 
 def _overlap(a: Span, b: Span) -> bool:
@@ -105,20 +120,25 @@ def _overlap(a: Span, b: Span) -> bool:
 
 def apply_edits(plan: Plan, edits: Iterable[Edit]) -> str:
     """Return the plan's text with `edits` applied. Raises PlanEditError on a bad edit."""
-    replacements = sorted(
-        (_replacement(plan, edit) for edit in edits),
-        key=lambda r: (r.span.start, r.span.end),
-    )
-    for before, after in itertools.pairwise(replacements):
+    prepared = [
+        Prepared(edit, r.span, r.text) for edit in edits for r in [_replacement(plan, edit)]
+    ]
+    ordered = sorted(prepared, key=lambda p: (p.span.start, p.span.end))
+    for before, after in itertools.pairwise(ordered):
         if after.span.start < before.span.end:
             raise PlanEditError("two edits change the same part of the plan")
+    return splice(plan.text, ordered)
+
+
+def splice(text: str, prepared: Iterable[Prepared]) -> str:
+    """`text` with each prepared edit's span replaced (the spans must not overlap)."""
     pieces: list[str] = []
     cursor = 0
-    for replacement in replacements:
-        pieces.append(plan.text[cursor : replacement.span.start])
+    for replacement in sorted(prepared, key=lambda p: (p.span.start, p.span.end)):
+        pieces.append(text[cursor : replacement.span.start])
         pieces.append(replacement.text)
         cursor = replacement.span.end
-    pieces.append(plan.text[cursor:])
+    pieces.append(text[cursor:])
     return "".join(pieces)
 
 
