@@ -19,7 +19,7 @@ __all__ = ["gl", "project", "sandbox"]  # fixtures
 
 
 def until_429(call: Callable[[], Any], seen: Seen, attempts: int = 20) -> None:
-    """Call until a 429 was seen; a fixed window may roll over between calls, so loop."""
+    """Call until a 429 was seen (on a fake clock no window rolls over meanwhile)."""
     for _ in range(attempts):
         with contextlib.suppress(gitlab.GitlabError):
             call()
@@ -44,15 +44,20 @@ def test_every_answer_carries_ratelimit_headers(gl: gitlab.Gitlab) -> None:
     assert all(o + r == 2000 for o, r in zip(observed, remaining, strict=True))
 
 
-def test_spent_api_limit_gets_429_retry_later(sandbox: Sandbox, gl: gitlab.Gitlab) -> None:
-    configure(sandbox, requests_per_minute=3)
+def test_spent_api_limit_gets_429_retry_later(
+    timed_sandbox: Sandbox, timed_gl: gitlab.Gitlab
+) -> None:
+    # On a fake clock the window cannot roll over mid-test: the fourth request is refused.
+    gl = timed_gl
+    configure(timed_sandbox, requests_per_minute=3)
     seen = watch(gl)
     until_429(lambda: gl.http_get("/user", obey_rate_limit=False), seen)
-    refused = next(r for r in seen if r.status_code == 429)
+    assert [r.status_code for r in seen] == [200, 200, 200, 429]
+    refused = seen[-1]
     assert refused.text == "Retry later\n"
     assert refused.headers["RateLimit-Remaining"] == "0"
-    assert 1 <= int(refused.headers["Retry-After"]) <= 60
-    assert refused.headers["RateLimit-ResetTime"].endswith("GMT")
+    assert refused.headers["Retry-After"] == "60"
+    assert refused.headers["RateLimit-ResetTime"] == "Thu, 01 Jan 2026 00:01:00 GMT"
     with pytest.raises(gitlab.GitlabHttpError) as caught:
         gl.http_get("/user", max_retries=0)
     assert caught.value.response_code == 429
@@ -86,13 +91,15 @@ def test_client_waits_and_recovers_under_a_time_scale(
 
 
 def test_note_creation_limit_is_an_application_limit(
-    sandbox: Sandbox, gl: gitlab.Gitlab, project: Any
+    timed_sandbox: Sandbox, timed_gl: gitlab.Gitlab
 ) -> None:
-    configure(sandbox, notes_per_minute=1)
-    issue = project.issues.create({"title": "Chatty"})
+    gl = timed_gl
+    configure(timed_sandbox, notes_per_minute=1)
+    issue = gl.projects.get("acme/widgets").issues.create({"title": "Chatty"})
     seen = watch(gl)
     until_429(lambda: issue.notes.create({"body": "hi"}, obey_rate_limit=False), seen)
-    refused = next(r for r in seen if r.status_code == 429)
+    assert [r.status_code for r in seen] == [201, 429]
+    refused = seen[-1]
     assert refused.json()["message"]["error"].startswith("This endpoint has been requested")
     assert int(refused.headers["RateLimit-Remaining"]) > 0  # the API throttle is not spent
     gl.auth()  # other requests still pass
