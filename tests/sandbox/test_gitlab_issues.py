@@ -9,7 +9,7 @@ from typing import Any
 import gitlab
 import pytest
 
-from plansync.sandbox import Sandbox
+from plansync.sandbox import FakeTime, Sandbox
 from plansync.sandbox.gitlab import seed
 from tests.sandbox.test_gitlab_support import check, gl, project, sandbox, watch
 
@@ -140,12 +140,17 @@ def test_bad_state_event_and_unknown_issue(project: Any) -> None:
     assert missing.value.error_message == "404 Issue Not Found"
 
 
-def test_list_filters(project: Any) -> None:
+def test_list_filters(timed_sandbox: Sandbox, fake_time: FakeTime) -> None:
+    project = timed_sandbox.gitlab_client().projects.get("acme/widgets")
     milestone = project.milestones.create({"title": "M1"})
     one = project.issues.create({"title": "alpha", "labels": "x,y", "milestone_id": milestone.id})
+    fake_time.sleep(1)  # distinct time stamps, whatever the machine's speed
     two = project.issues.create({"title": "beta", "labels": "x"})
+    fake_time.sleep(1)
     three = project.issues.create({"title": "gamma words", "description": "needle"})
+    fake_time.sleep(1)
     project.issues.update(two.iid, {"state_event": "close"})
+    fake_time.sleep(1)
 
     def iids(**filters: Any) -> list[int]:
         return [i.iid for i in project.issues.list(get_all=True, **filters)]
@@ -165,7 +170,7 @@ def test_list_filters(project: Any) -> None:
     project.issues.update(three.iid, {"title": "gamma!"})
     since = project.issues.get(three.iid).updated_at
     assert iids(updated_after=since) == [3]
-    later = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=1)).isoformat()
+    later = dt.datetime.fromtimestamp(fake_time.time() + 86400, dt.timezone.utc).isoformat()
     assert iids(updated_after=later) == []
     assert one.iid == 1
     with pytest.raises(gitlab.GitlabListError):
