@@ -134,17 +134,38 @@ def _sift(
         _sift(plan, before, kept, edits[middle:], refused, again)
 
 
+def moved_keys(plan: Plan, after: Plan, edits: Sequence[Edit]) -> dict[str, str]:
+    """Old key -> new key of each item whose key changed when `edits` (as written by
+    apply_pulled_edits) made `after` from `plan`: a renamed task whose key comes from its
+    title. Items are matched by their place in the plan, not by line numbers (a longer
+    description moves every line below it)."""
+    position, _ = _align(structure(plan), after, edits)
+    return {
+        plan.items[old].key: after.items[new].key
+        for new, old in position.items()
+        if plan.items[old].key != after.items[new].key
+    }
+
+
 def _differs(before: Structure, plan: Plan, edits: Sequence[Edit]) -> str | None:
     """None when `plan` is `before` with exactly `edits`; else what differs."""
+    return _align(before, plan, edits)[1]
+
+
+def _align(
+    before: Structure, plan: Plan, edits: Sequence[Edit]
+) -> tuple[dict[int, int], str | None]:
+    """Index in `plan` -> index in `before` of each item, and what differs (None: only
+    what `edits` say)."""
     after = structure(plan)
+    position: dict[int, int] = {}
     if (after.title, after.metadata, after.sections) != (
         before.title,
         before.metadata,
         before.sections,
     ):
-        return "sections or document fields"
+        return position, "sections or document fields"
     expected, added = _expected(before, edits)
-    position: dict[int, int] = {}  # index in `after` -> index in `before`
     pending = 0
     for number, item in enumerate(after.items):
         wanted = expected[pending] if pending < len(expected) else None
@@ -154,10 +175,11 @@ def _differs(before: Structure, plan: Plan, edits: Sequence[Edit]) -> str | None
         elif (found := _added(added, item)) is not None:
             added.remove(found)
         else:
-            return f"item {item.key!r}" if wanted is None else f"item {wanted.key or item.key!r}"
+            key = item.key if wanted is None else wanted.key or item.key
+            return position, f"item {key!r}"
     if pending < len(expected) or added:
-        return "items removed or not added"
-    return None
+        return position, "items removed or not added"
+    return position, None
 
 
 def _expected(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from plansync.plan import parse_plan
-from plansync.plan.structure import Refused, apply_pulled_edits, structure
+from plansync.plan.structure import Refused, apply_pulled_edits, moved_keys, structure
 from plansync.plan.write import AddItem, Rename, SetDescription, SetIssueRef, SetMarker
 
 PLAN = """# Plan
@@ -97,3 +97,12 @@ def test_edits_the_writer_cannot_make_are_refused_one_by_one() -> None:
 
 def test_no_edits_leave_the_text_alone() -> None:
     assert apply_pulled_edits(parse_plan(PLAN), []) == (PLAN, [])
+
+
+def test_moved_keys_follow_items_by_place_not_line() -> None:
+    plan = parse_plan(PLAN.replace("## Later\n\n- [ ] Write the docs\n", ""))
+    edits = [SetDescription("Task 2", "one\ntwo\nthree"), Rename("write-the-docs", "Guide")]
+    text, refused = apply_pulled_edits(plan, edits)
+    assert refused == []
+    assert moved_keys(plan, parse_plan(text), edits) == {"write-the-docs": "guide"}
+    assert moved_keys(plan, plan, []) == {}
