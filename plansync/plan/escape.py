@@ -23,6 +23,8 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 _PUNCT = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
 _ESCAPED = re.compile(r"\\(?=[!-/:-@\[-`{-~])")
 _CHAR_REF = re.compile(r"&#(?:(?P<dec>[0-9]{1,7})|[xX](?P<hex>[0-9a-fA-F]{1,6}));")
+_OPENER = re.compile(r"^[ \t]*(?:`{3,}|~{3,}|<!--)")  # what can open a block of code
+_ROUNDS = 8  # rounds that escape only what is needed, before every opener is escaped
 _SENTINEL = "- [ ] end"  # scanned after a description: still a checkbox when nothing is left open
 
 
@@ -100,7 +102,9 @@ def description_lines(text: str, indent: str, at_margin: bool = False) -> list[s
         lines.pop()
     while lines and not lines[0]:
         lines.pop(0)
-    for _ in range(3 * len(lines) + 3):  # each round escapes at least one line
+    for round_ in range(_ROUNDS + 4):
+        if round_ == _ROUNDS:  # a chain of unclosed fences unlocks one per round: stop that
+            lines = [_escape_line(line, "first") if _OPENER.match(line) else line for line in lines]
         bad = _structural(lines, indent, at_margin)
         if not bad:
             return lines

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from plansync.plan import parse_plan, validate
+from plansync.plan import escape, parse_plan, validate
 from plansync.plan.structure import Refused, apply_pulled_edits
 from plansync.plan.write import AddItem, Rename, SetDescription, SetIssueRef, SetMarker
 from tests.plan.pulling import converged, pull
@@ -198,3 +198,22 @@ def test_duplicate_keys_are_an_error_with_a_stable_code() -> None:
     plan = parse_plan("- [ ] 1. A\n- [ ] 1. B\n")
     (problem,) = validate(plan)
     assert (problem.code, problem.severity.value) == ("duplicate-key", "error")
+
+
+def test_a_chain_of_unclosed_fences_costs_a_bounded_number_of_scans(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each unclosed fence hides the next one; escaping them one scan at a time would be
+    quadratic in a 64 KB description."""
+    scans: list[int] = []
+    real = escape.scan
+
+    def counting(text: str) -> list[escape.Line]:
+        scans.append(len(text))
+        return real(text)
+
+    monkeypatch.setattr(escape, "scan", counting)
+    description = "```a\n~~~\n<!--\n" * 2_000
+    pulled = pull(TEMPLATE, "Task 1", description=description)
+    assert len(scans) <= escape._ROUNDS + 4
+    assert converged(pulled, "Task 1", None, description)
