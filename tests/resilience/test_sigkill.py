@@ -1,5 +1,6 @@
 """SIGKILL at every request index: `python -m plansync sync` is killed while the sandbox holds
-its Nth request (no timing: the test waits for the hold), for every N of a whole first sync,
+its Nth request (no timing: the test waits for the hold), for every N of a whole first sync
+(and of the scenario's second sync, tests/resilience/scenario.py),
 then run again to completion. Same final state as an uninterrupted run, no duplicate, the plan
 whole at every moment, and no ticked box unticked.
 
@@ -18,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from plansync.run import Mode
-from tests.resilience import world
+from tests.resilience import scenario, world
 from tests.resilience.world import World
 
 
@@ -51,22 +52,43 @@ def kill_at(w: World, n: int, lands: bool) -> bool:
     return True
 
 
-@pytest.mark.parametrize("lands", [True, False], ids=["held-request-lands", "never-lands"])
+def prepare(w: World, sync: str) -> None:
+    """Fresh data and plan; for the second sync, a first one and edits on both sides."""
+    w.sandbox.reset()
+    w.write(world.SMALL_PLAN)
+    if sync == "second":
+        scenario.first_sync(w)
+        scenario.edit_both_sides(w)
+
+
+CASES = [
+    pytest.param("first", True, id="first-sync-held-request-lands"),
+    pytest.param("first", False, id="first-sync-never-lands"),
+    pytest.param("second", True, id="second-sync-held-request-lands"),
+]
+
+
+@pytest.mark.parametrize(("sync", "lands"), CASES)
 @pytest.mark.parametrize("provider", ["github", "gitlab"])
-def test_killed_at_every_request_then_rerun(provider: str, lands: bool, tmp_path: Path) -> None:
+def test_killed_at_every_request_then_rerun(
+    provider: str, sync: str, lands: bool, tmp_path: Path
+) -> None:
+    """The second sync pulls edits into the plan, pushes others, creates and links."""
     with world.world(tmp_path / "reference", provider) as calm:
+        prepare(calm, sync)
+        start = len(calm.sandbox.requests())
         assert calm.sync().exit_code == 0
         expected_state, expected_text = calm.state(), calm.text()
-        total = len(calm.sandbox.requests())
+        total = len(calm.sandbox.requests()) - start
     with world.world(tmp_path / "killed", provider) as w:
         n = 0
         while True:
             n += 1
-            w.sandbox.reset()
-            w.write(world.SMALL_PLAN)
+            prepare(w, sync)
+            before = w.text()
             if not kill_at(w, n, lands):
                 break
-            world.assert_plan_whole(w.text(), world.SMALL_PLAN)
+            world.assert_plan_whole(w.text(), before)
             report = w.sync()
             assert report.exit_code == 0, (n, report)
             world.assert_one_issue_per_key(w.keys())
