@@ -16,7 +16,7 @@ from plansync.plan.escape import description_lines, title_text
 from plansync.plan.fields import ISSUE_REF
 from plansync.plan.model import Item, Plan, Span
 from plansync.plan.parse import LineReading, read_line
-from plansync.plan.scan import indent_width, scan
+from plansync.plan.scan import MARKER_CHARS, indent_width, scan
 
 
 @dataclass(frozen=True)
@@ -142,6 +142,11 @@ def splice(text: str, prepared: Iterable[Prepared]) -> str:
     return "".join(pieces)
 
 
+def _is_marker(marker: str) -> bool:
+    """One character the scanner reads back as a checkbox marker (never a NUL or a "]")."""
+    return len(marker) == 1 and marker in MARKER_CHARS and marker != "\\"
+
+
 def _target(plan: Plan, key: str) -> Item:
     found = plan.find(key)
     if len(found) != 1:
@@ -157,7 +162,7 @@ def _replacement(plan: Plan, edit: Edit) -> _Replacement:
     anchors = item.anchors
     assert anchors is not None, "items from parse_plan always carry anchors"
     if isinstance(edit, SetMarker):
-        if len(edit.marker) != 1 or edit.marker in "]\r\n":
+        if not _is_marker(edit.marker):
             raise PlanEditError(f"{edit.marker!r} is not a checkbox marker")
         return _Replacement(anchors.marker, edit.marker)
     if isinstance(edit, Rename):
@@ -266,7 +271,7 @@ def _same_line(old: LineReading, new: LineReading) -> bool:
 
 
 def _add_item(plan: Plan, edit: AddItem) -> _Replacement:
-    if len(edit.marker) != 1 or edit.marker in "]\r\n":
+    if not _is_marker(edit.marker):
         raise PlanEditError(f"cannot add an item with the marker {edit.marker!r}")
     ref = f" ({edit.ref})" if edit.ref else ""
 

@@ -79,6 +79,9 @@ def test_a_title_with_line_breaks_is_joined_into_one_line() -> None:
     [
         SetMarker("Task 9", "x"),
         SetMarker("Task 1", "xx"),
+        SetMarker("Task 1", "\x00"),
+        SetMarker("Task 1", "\\"),
+        SetMarker("Task 1", "a"),
         SetMarker("Task 1", "]"),
         Rename("Task 1", "   "),
         SetIssueRef("Task 1", "#1) injected ("),
