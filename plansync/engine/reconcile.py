@@ -39,6 +39,7 @@ from plansync.engine.milestones import after_pulls, labels_to_create, milestone_
 from plansync.engine.policy import Policy
 from plansync.engine.pulls import held_back, refusals
 from plansync.engine.records import RemoteIssue, RemoteState, Snapshot
+from plansync.engine.rekey import rekeyed
 from plansync.engine.removed import closes_for_removed
 from plansync.engine.updates import adopted_body, assignees_to_ask, change_reasons
 from plansync.plan.model import Plan
@@ -120,6 +121,7 @@ def _walk(
         _import(build, plan, desired, matched, milestone_numbers)
     edits = [change.edit for change in build.plan_edits]
     wanted = after_pulls(plan, desired, edits, policy.mapping)
+    build.updates = rekeyed(plan_path, plan, edits, wanted, matched, build.updates)
     build.milestones.extend(milestone_changes(index, plan_path, wanted))
     return build, matched, milestone_numbers
 
@@ -214,7 +216,7 @@ def _update(
     if issue.entries:
         issue = _ticks(build, issue, remote, body, base)
     text_policy = "plan-wins" if issue.derived else policy.text
-    title = merge(issue.title, remote.title, base.get("title"), text_policy, m.digest)
+    title = merge(issue.title, remote.title, base.get("title"), text_policy, m.title_digest)
     remote_description = body.description if body.description is not None else issue.description
     description = merge(
         issue.description, remote_description, base.get("description"), text_policy, m.digest
@@ -251,8 +253,10 @@ def _update(
     assignees = assignees_to_ask(issue, remote, base)
     if issue.assignees:  # what was asked, so that a refused assignee is not asked again
         new_base["assignees"] = sorted(issue.assignees)
+    # Unless it is pushed, the issue keeps its own text (the plan may hold it escaped).
+    kept = description.value if description.push else remote_description
     new_body = m.build_body(
-        description.value, issue.details, m.Marker(build.plan_path, issue.key, new_base), body
+        kept, issue.details, m.Marker(build.plan_path, issue.key, new_base), body
     )
     update = UpdateIssue(
         issue.key,
