@@ -17,6 +17,7 @@ from plansync.plan import parse_plan
 from plansync.plan.model import Item, Plan
 from plansync.plan.write import AddItem, Edit, apply_edits
 from plansync.providers.base import FileConflict, Provider
+from plansync.transport.errors import OutcomeUnknown
 
 ATTEMPTS = 4
 TRAILER = "Plansync-Run"  # in the commit message: runs that see it know the commit is theirs
@@ -47,6 +48,7 @@ def publish(
     `base_text` is the plan as the run first read it and `edits` what the run did to it.
     """
     dropped: list[str] = []
+    tried = False  # a write was sent whose answer did not say it landed
     for _ in range(ATTEMPTS):
         remote = provider.read_file(repo_path, branch)
         if remote is None:
@@ -55,18 +57,22 @@ def publish(
                 "commit the plan file first; plansync updates it, it does not add it",
             )
         remote_text, version = remote
+        if remote_text == read_text(local_path):  # nothing to do, or our lost write landed
+            return Published(tried, version if tried else None, tuple(dropped))
         if remote_text != base_text:  # changed on the branch since this run read it
             merged, lost = rebase(base_text, remote_text, edits, local_path)
             write_text_atomic(local_path, merged)
             dropped += lost
             base_text = remote_text
-        mine = read_text(local_path)
-        if mine == remote_text:
-            return Published(False, None, tuple(dropped))
+            if merged == remote_text:
+                return Published(False, None, tuple(dropped))
         try:
-            new_version = provider.write_file(repo_path, mine, version, message, branch)
-        except FileConflict:
-            continue  # written by someone else between our read and our write: read again
+            new_version = provider.write_file(
+                repo_path, read_text(local_path), version, message, branch
+            )
+        except (FileConflict, OutcomeUnknown):
+            tried = True  # someone wrote first, or the answer was lost: read again
+            continue
         return Published(True, new_version, tuple(dropped))
     raise PlansyncError(
         f"{repo_path} kept changing on the branch while plansync tried to commit it",

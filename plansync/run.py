@@ -131,11 +131,17 @@ def run(
             result = PlanResult(plan_path, changes, None)
             if mode is Mode.SYNC and not changes.in_sync:
                 _check_creates(plan_path, changes, settings.max_creates)
-                outcome = apply(config, plan_path, plan, changes, provider, progress, clock)
-                result = replace(result, outcome=outcome)
+                result = replace(result, outcome=Outcome())
+                outcome = result.outcome
+                try:
+                    apply(config, plan_path, plan, changes, provider, progress, clock, outcome)
+                except RateLimited as stop:  # what it did before the stop counts, and is kept
+                    report.stopped, report.resume_at = str(stop), stop.resume_at
             if settings.commit is not None:
                 result = _commit(provider, result, base_text, settings.commit)
             report.plans.append(result)
+            if report.stopped:
+                break
     except RateLimited as stop:
         report.stopped, report.resume_at = str(stop), stop.resume_at
     finally:

@@ -82,6 +82,7 @@ def apply(
     provider: Provider,
     progress: Callable[[str], None] = lambda _: None,
     clock: Callable[[], float] = time.time,
+    outcome: Outcome | None = None,
 ) -> Outcome:
     """Carry out `changes`: plan edits first, then the service, then issue references.
 
@@ -89,16 +90,17 @@ def apply(
     killed in between can only see both sides agreeing, never lose a person's edit.
     Issue references are written in batches as issues are made (each once its relations
     exist), so a run that stops keeps what it made and the next one goes on from there.
+    `outcome`, when given, is filled in as the run goes (it tells what a stopped run did).
     """
-    outcome = Outcome()
+    outcome = outcome if outcome is not None else Outcome()
     document = _Document(plan_path, plan, outcome)
     if changes.plan_edits:
-        document.edit([e.edit for e in changes.plan_edits])
+        document.pull([e.edit for e in changes.plan_edits])
         outcome.count("plan edits", len(changes.plan_edits))
     steps = RemoteSteps(provider, changes, config.mapping.label, outcome, progress, clock)
 
     def write_refs() -> None:
-        document.edit(_refs(config.mapping.issue_ref, document.plan, changes, steps))
+        document.refer(_refs(config.mapping.issue_ref, document, changes, steps))
 
     try:
         steps.labels()
@@ -115,37 +117,60 @@ def apply(
 
 
 class _Document:
-    """The plan file as this run changes it: each edit is written at once, atomically."""
+    """The plan file as this run changes it: each change is written at once, atomically.
+
+    References are spans of the plan as it stood after the pulled edits, so every batch is
+    written from that one parse (no parse per batch: a big first sync writes many).
+    """
 
     def __init__(self, path: str, plan: Plan, outcome: Outcome) -> None:
         self.path = path
         self.plan = plan
         self.outcome = outcome
+        self.refs: dict[str, SetIssueRef] = {}
+        self.text = plan.text  # what the file holds now
 
-    def edit(self, edits: list[Edit]) -> None:
-        if not edits:
+    def pull(self, edits: list[Edit]) -> None:
+        self._write(apply_edits(self.plan, edits), edits)
+        self.plan = parse_plan(self.text, self.path)
+
+    def refer(self, refs: list[SetIssueRef]) -> None:
+        if not refs:
             return
-        text = apply_edits(self.plan, edits)
-        if text != self.plan.text:
+        self.refs.update((ref.key, ref) for ref in refs)
+        self._write(apply_edits(self.plan, list(self.refs.values())), list(refs))
+        self.outcome.count("issue references written", len(refs))
+
+    def current_ref(self, key: str) -> str | None:
+        if key in self.refs:
+            return self.refs[key].ref
+        found = self.plan.find(key)
+        return found[0].issue_ref if found else None
+
+    def _write(self, text: str, edits: list[Edit]) -> None:
+        if text != self.text:
             write_text_atomic(self.path, text)
+            self.text = text
             self.outcome.plan_written = True
             self.outcome.plan_edits.extend(edits)
-            refs = sum(1 for edit in edits if isinstance(edit, SetIssueRef))
-            if refs:
-                self.outcome.count("issue references written", refs)
-        self.plan = parse_plan(text, self.path)
 
 
-def _refs(style: str, plan: Plan, changes: SyncPlan, steps: RemoteSteps) -> list[Edit]:
+def _refs(
+    style: str, document: _Document, changes: SyncPlan, steps: RemoteSteps
+) -> list[SetIssueRef]:
     """References for every issue whose relations are all made and whose line lacks one."""
-    edits: list[Edit] = []
+    edits: list[SetIssueRef] = []
     waiting = steps.unlinked_owners()
     for ref in changes.refs:
         issue = steps.issues.get(ref.key)
-        found = plan.find(ref.key)
-        if issue is None or not found or not issue.number or ref.key in waiting:
+        if (
+            issue is None
+            or not issue.number
+            or ref.key in waiting
+            or not document.plan.find(ref.key)
+        ):
             continue
         text = ref_text(style, issue.number, issue.url)
-        if found[0].issue_ref != text:
+        if document.current_ref(ref.key) != text:
             edits.append(SetIssueRef(ref.key, text))
     return edits

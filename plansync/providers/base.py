@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Protocol
 
 from plansync.engine.records import RemoteIssue, RemoteMilestone, RemoteState, Snapshot
 from plansync.errors import ProviderError
+from plansync.transport.errors import OutcomeUnknown
 
 
 class FileConflict(ProviderError):
@@ -96,3 +98,25 @@ class Provider(Protocol):
         """Create (`sha` None) or replace the file, returning its new version. Raises
         FileConflict when `sha` is not the file's current version."""
         ...
+
+
+def write_or_find(
+    write: Callable[[], str],
+    read: Callable[[], tuple[str, str] | None],
+    text: str,
+    attempts: int = 3,
+) -> str:
+    """A file write whose answer may be lost. After a conflict or an unknown outcome the
+    file is read: if it holds `text` (our write landed, and a retry met it) its version is
+    the answer; after an unknown outcome that did not land, the write is tried again (it
+    names the version it replaces, so it can never overwrite someone else's)."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return write()
+        except (FileConflict, OutcomeUnknown) as error:
+            found = read()
+            if found is not None and found[0] == text:
+                return found[1]
+            if isinstance(error, FileConflict) or attempt == attempts:
+                raise
+    raise AssertionError("unreachable")

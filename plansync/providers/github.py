@@ -15,7 +15,7 @@ from github.Milestone import Milestone
 
 from plansync.engine.records import RemoteIssue, RemoteMilestone, RemoteState, Snapshot
 from plansync.errors import ProviderError
-from plansync.providers.base import FileConflict
+from plansync.providers.base import FileConflict, write_or_find
 from plansync.transport import Transport, mount_pygithub
 
 T = TypeVar("T")
@@ -197,6 +197,15 @@ class GitHubProvider:
             raise ProviderError(f"GitHub could not read {path}: it is not UTF-8 text") from None
 
     def write_file(
+        self, path: str, text: str, sha: str | None, message: str, branch: str | None = None
+    ) -> str:
+        return write_or_find(
+            lambda: self._write_file(path, text, sha, message, branch),
+            lambda: self.read_file(path, branch),
+            text,
+        )
+
+    def _write_file(
         self, path: str, text: str, sha: str | None, message: str, branch: str | None = None
     ) -> str:
         extra: dict[str, Any] = {"branch": branch} if branch else {}

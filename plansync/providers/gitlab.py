@@ -14,7 +14,7 @@ from gitlab.v4.objects import Project, ProjectIssue
 
 from plansync.engine.records import RemoteIssue, RemoteMilestone, RemoteState, Snapshot
 from plansync.errors import ProviderError
-from plansync.providers.base import FileConflict
+from plansync.providers.base import FileConflict, write_or_find
 from plansync.providers.gitlab_errors import (
     Absent,
     errors,
@@ -211,6 +211,15 @@ class GitLabProvider:
             raise ProviderError(f"GitLab could not read {path}: it is not UTF-8 text") from None
 
     def write_file(
+        self, path: str, text: str, sha: str | None, message: str, branch: str | None = None
+    ) -> str:
+        return write_or_find(
+            lambda: self._write_file(path, text, sha, message, branch),
+            lambda: self.read_file(path, branch),
+            text,
+        )
+
+    def _write_file(
         self, path: str, text: str, sha: str | None, message: str, branch: str | None = None
     ) -> str:
         """Create, or update only if `sha` (the last commit id) is still the file's; GitLab's

@@ -72,25 +72,13 @@ def provider_for(sandbox: Sandbox, name: str) -> Any:
 CONTENTS = {"github": ("PUT", "/repos/*/contents/*"), "gitlab": ("*", "/projects/*/files/*")}
 
 
-CONTENTS_BUG = (
-    "write_file does not look after an unknown outcome: a retried PUT after a lost or garbled "
-    "answer meets plansync's own write and raises FileConflict, and GitLab's create (POST) "
-    "raises OutcomeUnknown on a 5xx or reset; it should re-read the file and accept it when "
-    "it already holds the text"
-)
-
-
 def contents_cases() -> list[Any]:
     cases = []
     for provider in ("github", "gitlab"):
         for kind in ("500", "503", "reset", "malformed", "lost-response"):
             for replacing in (False, True):
-                broken = kind in ("malformed", "lost-response") or (
-                    provider == "gitlab" and not replacing and kind != "malformed"
-                )
-                marks = [pytest.mark.xfail(strict=True, reason=CONTENTS_BUG)] if broken else []
                 name = f"{provider}-{kind}-{'replace' if replacing else 'create'}"
-                cases.append(pytest.param(provider, kind, replacing, marks=marks, id=name))
+                cases.append(pytest.param(provider, kind, replacing, id=name))
     return cases
 
 
@@ -107,20 +95,11 @@ def test_contents_write_heals(provider: str, kind: str, replacing: bool) -> None
         assert files_api.read_file("docs/plan.md") == ("new\n", version)
 
 
-PUBLISH_BUG = (
-    "GitHub: after a lost or garbled answer to its own contents PUT, the retry meets a 409, "
-    "publish re-reads the file, finds plansync's own text and reports the edits as giving way "
-    "to a person (dropped) and committed=False; it should recognise its own write"
-)
-
-
 def publish_cases() -> list[Any]:
     cases = []
     for provider in ("github", "gitlab"):
         for kind in ("503", "reset", "lost-response", "malformed"):
-            broken = provider == "github" and kind in ("lost-response", "malformed")
-            marks = [pytest.mark.xfail(strict=True, reason=PUBLISH_BUG)] if broken else []
-            cases.append(pytest.param(provider, kind, marks=marks, id=f"{provider}-{kind}"))
+            cases.append(pytest.param(provider, kind, id=f"{provider}-{kind}"))
     return cases
 
 
