@@ -14,6 +14,7 @@ import yaml
 
 from plansync.engine.policy import Conflicts, Mapping_, Policy
 from plansync.errors import ConfigError
+from plansync.plan.scan import MARKER_CHARS
 
 COMMAND_LINE = "(command line)"
 PROVIDERS = ("github", "gitlab")
@@ -232,9 +233,12 @@ def _mapping(data: Mapping[str, Any], source: str) -> Mapping_:
     extra = data.get("extra_labels", defaults.extra_labels)
     users = data.get("users", {}) or {}
     marker = str(data.get("skipped_marker", defaults.skipped_marker))
-    if len(marker) != 1 or marker in "]":
+    if len(marker) != 1 or marker not in MARKER_CHARS or marker == " ":
         raise _fail(
-            source, "mapping.skipped_marker", f"{marker!r} is not one character", "e.g. '~' or 'x'"
+            source,
+            "mapping.skipped_marker",
+            f"{marker!r} is not a checkbox marker plansync reads",
+            f"one of {MARKER_CHARS.strip()!r}, e.g. '~'",
         )
     return Mapping_(
         label=str(data.get("label", defaults.label)),

@@ -127,5 +127,5 @@ def _reads_back(lines: list[str], title: str | None, description: str) -> bool:
         and (title is None or item.title == title)
         and item.issue_ref is not None
         and not item.fields
-        and m.normalize(item.description) == m.normalize(description)
+        and m.same(item.description, description)
     )

@@ -38,7 +38,7 @@ def render(entries: tuple[Entry, ...]) -> str:
 def read(details: str) -> dict[str, bool]:
     """Ticks in an issue's task list, by the text of each line."""
     ticks: dict[str, bool] = {}
-    for line in details.splitlines():
+    for line in details.split("\n"):  # only \n: text from the service may hold U+2028
         match = _TICK.match(line.strip())
         if match:
             ticks.setdefault(match["text"], match["mark"] != " ")

@@ -41,7 +41,7 @@ def milestone_changes(
             changes.append(CreateMilestone(wanted.key, wanted.title, description, wanted.due_on))
         elif (
             found.title != wanted.title
-            or m.normalize(found.description) != m.normalize(description)
+            or not m.same(found.description, description)
             or (wanted.due_on is not None and found.due_on != wanted.due_on)
         ):
             changes.append(

@@ -117,6 +117,7 @@ def _walk(
     build.closes.extend(closes_for_removed(plan_path, matched))
     build.duplicates.extend(matching.duplicates)
     build.notes.extend(matching.notes)
+    build.notes.extend(Note("", 0, text) for text in desired.notes)
     if policy.mapping.import_issues and direction != "push":
         _import(build, plan, desired, matched, milestone_numbers)
     edits = [change.edit for change in build.plan_edits]

@@ -12,7 +12,7 @@ from plansync.engine.identity import REMOVED
 from plansync.engine.records import RemoteIssue
 from plansync.plan.model import Plan
 from plansync.plan.parse import parse_plan
-from plansync.plan.structure import apply_pulled_edits
+from plansync.plan.structure import apply_pulled_edits, moved_keys
 from plansync.plan.write import Edit, Rename
 
 
@@ -56,17 +56,10 @@ def rekeyed(
 
 
 def _renamed_keys(plan: Plan, edits: list[Edit]) -> dict[str, str]:
-    derived = {e.key for e in edits if isinstance(e, Rename) and not plan.item(e.key).written_key}
-    if not derived:
+    if not any(isinstance(e, Rename) and not plan.item(e.key).written_key for e in edits):
         return {}
     text, _ = apply_pulled_edits(plan, edits)
-    after = parse_plan(text, plan.path).items
-    if len(after) != len(plan.items):  # cannot be: pulls never add or drop an item
-        return {}
-    # Same items in the same order (lines may move: a description can grow).
-    return {
-        old.key: new.key for old, new in zip(plan.items, after, strict=True) if old.key != new.key
-    }
+    return moved_keys(plan, parse_plan(text, plan.path), edits)
 
 
 def _renamed_rel(rel: dict[str, object], renamed: dict[str, str]) -> dict[str, object]:
