@@ -111,6 +111,7 @@ class _CiOutputs:
         self.output = environ.get("GITHUB_OUTPUT")
         self.step_summary = environ.get("GITHUB_STEP_SUMMARY")
         self.folder = environ.get("RUNNER_TEMP") or environ.get("CI_PROJECT_DIR") or "."
+        self.report_path = environ.get("PLANSYNC_REPORT")  # where the JSON report goes
 
     def write(self, values: dict[str, str]) -> None:
         if self.output:
@@ -125,7 +126,7 @@ class _CiOutputs:
             Path(self.folder, "plansync-summary.md").write_text(markdown, encoding="utf-8")
 
     def report(self, data: dict[str, Any]) -> str:
-        path = Path(self.folder, REPORT_NAME)
+        path = Path(self.report_path or Path(self.folder, REPORT_NAME))
         path.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
         return str(path)
 
