@@ -15,6 +15,7 @@ import yaml
 from plansync.engine.policy import Conflicts, Mapping_, Policy
 from plansync.errors import ConfigError
 from plansync.plan.scan import MARKER_CHARS
+from plansync.secrets import looks_like_token
 
 COMMAND_LINE = "(command line)"
 PROVIDERS = ("github", "gitlab")
@@ -43,7 +44,9 @@ class Config:
         return Policy(self.mapping, self.conflicts, trusted_authors)
 
     def token(self, environ: Mapping[str, str] = os.environ) -> str:
-        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", self.token_env):
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", self.token_env) or looks_like_token(
+            self.token_env
+        ):
             # Never echo it: a value that is no variable name is often the token itself.
             raise ConfigError(
                 "token_env must be the NAME of an environment variable, and this is not one",

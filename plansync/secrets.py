@@ -36,6 +36,8 @@ def redact(text: str, environ: Mapping[str, str] = os.environ) -> str:
 
 
 def looks_like_token(value: str) -> bool:
-    return bool(_TOKEN_SHAPES.fullmatch(value)) or (
-        len(value) >= 20 and not re.fullmatch(r"[A-Z_][A-Z0-9_]*", value)
-    )
+    """A GitHub or GitLab token's shape, or a long random-looking string (no variable name)."""
+    if _TOKEN_SHAPES.fullmatch(value):
+        return True
+    mixed = any(c.islower() for c in value) and any(c.isdigit() for c in value)
+    return len(value) >= 30 and mixed

@@ -35,42 +35,49 @@ def run_options(function: F) -> F:
             "--config",
             "config_path",
             metavar="FILE",
+            show_envvar=True,
             envvar="PLANSYNC_CONFIG",
             help="Settings file (default: ./plansync.yaml if present).",
         ),
         click.option(
             "--provider",
             type=click.Choice(PROVIDERS),
+            show_envvar=True,
             envvar="PLANSYNC_PROVIDER",
             help="github or gitlab.",
         ),
         click.option(
             "--repo",
             metavar="OWNER/NAME",
+            show_envvar=True,
             envvar="PLANSYNC_REPO",
             help="Repository (GitHub) or project path (GitLab).",
         ),
         click.option(
             "--base-url",
             metavar="URL",
+            show_envvar=True,
             envvar="PLANSYNC_BASE_URL",
             help="API base URL: GitHub Enterprise, self-managed GitLab, the sandbox.",
         ),
         click.option(
             "--token-env",
             metavar="VAR",
+            show_envvar=True,
             envvar="PLANSYNC_TOKEN_ENV",
             help="Name of the variable holding the token (default GITHUB_TOKEN / GITLAB_TOKEN).",
         ),
         click.option(
             "--write-interval",
             type=click.FloatRange(min=0),
+            show_envvar=True,
             envvar="PLANSYNC_WRITE_INTERVAL",
             help="Seconds between two writes (default 1; GitHub asks for about 1).",
         ),
         click.option(
             "--max-wait",
             type=click.FloatRange(min=0),
+            show_envvar=True,
             envvar="PLANSYNC_MAX_WAIT",
             help="Longest rate-limit wait in seconds; beyond it, stop and resume later "
             "(exit 75). Default 900.",
@@ -78,6 +85,7 @@ def run_options(function: F) -> F:
         click.option(
             "--retry-seconds",
             type=click.FloatRange(min=0),
+            show_envvar=True,
             envvar="PLANSYNC_RETRY_SECONDS",
             help="How long to keep retrying one request after network errors and 5xx "
             "answers (default 120).",
@@ -85,12 +93,14 @@ def run_options(function: F) -> F:
         click.option(
             "--max-creates",
             type=click.IntRange(min=0),
+            show_envvar=True,
             envvar="PLANSYNC_MAX_CREATES",
             help=f"Most issues one run may create (default {DEFAULT_MAX_CREATES}).",
         ),
         click.option(
             "--cache-dir",
             metavar="DIR",
+            show_envvar=True,
             envvar="PLANSYNC_CACHE_DIR",
             help="Where ETags of the last run are kept, so unchanged listings cost nothing "
             "(default: the user cache directory; 'off' for none).",
@@ -99,6 +109,7 @@ def run_options(function: F) -> F:
             "--json",
             "as_json",
             is_flag=True,
+            show_envvar=True,
             envvar="PLANSYNC_JSON",
             help="Print the report as JSON (one shape for any number of plans).",
         ),
