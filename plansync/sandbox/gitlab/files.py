@@ -24,6 +24,11 @@ def _head(repo: Record, ref: str) -> str | None:
     return ref if ref in repo["commits"] else None
 
 
+def resolve_ref(repo: Record, ref: str) -> str | None:
+    """The commit a branch name or a commit sha points at (for the branches routes)."""
+    return _head(repo, ref)
+
+
 def _file_at(repo: Record, sha: str | None, path: str) -> tuple[bytes, str] | None:
     """The file's bytes at commit `sha` and the last commit that changed it."""
     while sha is not None:
