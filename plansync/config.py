@@ -270,6 +270,7 @@ def _mapping(data: Mapping[str, Any], source: str) -> Mapping_:
         skipped_marker=marker,
         users={str(k): str(v) for k, v in users.items()},
         import_issues=bool(data.get("import_issues", defaults.import_issues)),
+        milestone_prefix=str(data.get("milestone_prefix", defaults.milestone_prefix)),
     )
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 from plansync.apply import Outcome, RemoteSteps
 from plansync.config import Config
 from plansync.engine.changes import SyncPlan
-from plansync.engine.desired import ref_number
-from plansync.engine.reconcile import reconcile, ref_text
+from plansync.engine.desired import ref_number, ref_text
+from plansync.engine.reconcile import reconcile
 from plansync.engine.records import RemoteIssue, Snapshot
 from plansync.errors import PlansyncError, ProviderError
 from plansync.files import read_text, write_text_atomic

@@ -66,7 +66,8 @@ def desired_state(plan: Plan, mapping: Mapping_) -> Desired:
         if phase is not None:
             phase = by_title.setdefault(phase.title.lower(), phase)
             milestones.setdefault(
-                phase.key, DesiredMilestone(phase.key, phase.title, "", phase.due)
+                phase.key,
+                DesiredMilestone(phase.key, mapping.milestone_prefix + phase.title, "", phase.due),
             )
         issues.append(_issue(item, mapping, phase, keys))
     notes: tuple[str, ...] = ()
@@ -193,6 +194,11 @@ def labels_for(item: Item, mapping: Mapping_) -> tuple[str, ...]:
     if "kind" in mapping.extra_labels and item.category is not Category.TASK:
         labels.append(f"kind: {item.category.value.replace('_', '-')}")
     return tuple(dict.fromkeys(label[:50] for label in labels))
+
+
+def ref_text(style: str, number: int, url: str) -> str:
+    """What a task line says of its issue: "#42", or a markdown link (`issue_ref: link`)."""
+    return f"[#{number}]({url})" if style == "link" and url else f"#{number}"
 
 
 def ref_number(ref: str | None) -> int | None:

@@ -18,16 +18,21 @@ REMOVED = "\0removed\0"  # prefix of keys for managed issues no task claims
 
 
 class MilestoneIndex:
-    """A phase's milestone: by the marker in its description, else by its title. Each
-    milestone's marker is read once, not once per phase."""
+    """A phase's milestone: by the marker in its description, else by its title, unless
+    another plan's marker claims that milestone (titles are unique on the service: two
+    plans with a "Phase 1" need `milestone_prefix`). Each marker is read once."""
 
     def __init__(self, snapshot: Snapshot, plan_path: str) -> None:
         self._by_key: dict[str, RemoteMilestone] = {}
         self._by_title: dict[str, RemoteMilestone] = {}
+        self.claimed: dict[str, str] = {}  # title -> the other plan whose milestone it is
         for milestone in snapshot.milestones:
             marker = m.parse_marker(milestone.description)
             if marker and marker.plan == plan_path:
                 self._by_key.setdefault(marker.key, milestone)
+            elif marker and marker.plan:
+                self.claimed[milestone.title] = marker.plan
+                continue
             self._by_title.setdefault(milestone.title, milestone)
 
     def find(self, key: str, title: str) -> RemoteMilestone | None:

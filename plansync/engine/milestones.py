@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from plansync.engine import marker as m
-from plansync.engine.changes import CreateLabel, CreateMilestone, UpdateMilestone
+from plansync.engine.changes import CreateLabel, CreateMilestone, Note, UpdateMilestone
 from plansync.engine.desired import Desired, desired_state
 from plansync.engine.identity import MilestoneIndex
 from plansync.engine.policy import Mapping_
@@ -37,6 +37,8 @@ def milestone_changes(
         marker = m.Marker(plan_path, wanted.key).render()
         description = f"{wanted.description}\n\n{marker}".strip()
         found = index.find(wanted.key, wanted.title)
+        if found is None and wanted.title in index.claimed:
+            continue  # another plan's milestone: see taken_titles
         if found is None:
             changes.append(CreateMilestone(wanted.key, wanted.title, description, wanted.due_on))
         elif (
@@ -48,3 +50,17 @@ def milestone_changes(
                 UpdateMilestone(wanted.key, found.number, wanted.title, description, wanted.due_on)
             )
     return changes
+
+
+def taken_titles(index: MilestoneIndex, desired: Desired) -> list[Note]:
+    """Phases whose milestone title another plan already uses: they get no milestone."""
+    return [
+        Note(
+            wanted.key,
+            0,
+            f"the milestone {wanted.title!r} belongs to {index.claimed[wanted.title]}: this "
+            "phase gets none (set mapping.milestone_prefix to tell the plans' milestones apart)",
+        )
+        for wanted in desired.milestones
+        if index.find(wanted.key, wanted.title) is None and wanted.title in index.claimed
+    ]

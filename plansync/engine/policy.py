@@ -19,6 +19,7 @@ class Mapping_:
     skipped_marker: str = "~"  # written when an issue is closed as not planned
     users: Mapping[str, str] = field(default_factory=dict)  # plan owner -> service username
     import_issues: bool = False  # add labelled issues made on the service to the plan
+    milestone_prefix: str = ""  # before each milestone title: tells several plans' apart
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from plansync.engine.changes import (
     UpdateMilestone,
     WriteRef,
 )
-from plansync.engine.desired import Desired, DesiredIssue, desired_state, ref_number
+from plansync.engine.desired import Desired, DesiredIssue, desired_state, ref_number, ref_text
 from plansync.engine.identity import (
     REMOVED,
     MilestoneIndex,
@@ -35,7 +35,12 @@ from plansync.engine.identity import (
     milestone_for,
 )
 from plansync.engine.merge import Merged, directed, merge
-from plansync.engine.milestones import after_pulls, labels_to_create, milestone_changes
+from plansync.engine.milestones import (
+    after_pulls,
+    labels_to_create,
+    milestone_changes,
+    taken_titles,
+)
 from plansync.engine.policy import Policy
 from plansync.engine.pulls import held_back, refusals
 from plansync.engine.records import RemoteIssue, RemoteState, Snapshot
@@ -60,6 +65,7 @@ class _Builder:
     snapshot: Snapshot
     direction: str
     refused: dict[object, str]  # pulls the plan cannot take (see _refusals)
+    homeless: set[str] = field(default_factory=set)  # phases whose milestone title is taken
     labels: list[CreateLabel] = field(default_factory=list)
     milestones: list[CreateMilestone | UpdateMilestone] = field(default_factory=list)
     creates: list[CreateIssue] = field(default_factory=list)
@@ -100,6 +106,7 @@ def _walk(
     desired = desired_state(plan, policy.mapping)
     index = MilestoneIndex(snapshot, plan_path)
     build = _Builder(plan_path, policy, snapshot, direction, refused)
+    build.homeless = {note.key for note in taken_titles(index, desired)}
     build.labels.extend(labels_to_create(snapshot, desired))
     milestone_numbers = {
         wanted.key: found.number
@@ -124,6 +131,7 @@ def _walk(
     wanted = after_pulls(plan, desired, edits, policy.mapping)
     build.updates = rekeyed(plan_path, plan, edits, wanted, matched, build.updates)
     build.milestones.extend(milestone_changes(index, plan_path, wanted))
+    build.notes.extend(taken_titles(index, wanted))
     return build, matched, milestone_numbers
 
 
@@ -266,7 +274,9 @@ def _update(
         body=new_body if m.normalize(new_body) != m.normalize(remote.body) else None,
         state=RemoteState(state.value) if state.push else None,
         labels=labels_for(issue, remote),
-        milestone=milestone_for(issue, remote, milestones),
+        milestone=None
+        if issue.milestone in build.homeless
+        else milestone_for(issue, remote, milestones),
         assignees=assignees,
     )
     why = change_reasons(
@@ -333,10 +343,6 @@ def _ref(build: _Builder, plan: Plan, issue: DesiredIssue, remote: RemoteIssue) 
     item = plan.item(issue.key)
     if item.issue_ref != ref_text(build.policy.mapping.issue_ref, remote.number, remote.url):
         build.refs.append(WriteRef(issue.key))
-
-
-def ref_text(style: str, number: int, url: str) -> str:
-    return f"[#{number}]({url})" if style == "link" and url else f"#{number}"
 
 
 def _import(

@@ -12,8 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from plansync.engine.changes import SyncPlan
+from plansync.engine.desired import ref_text
 from plansync.engine.policy import Conflicts, Policy
-from plansync.engine.reconcile import reconcile, ref_text
+from plansync.engine.reconcile import reconcile
 from plansync.engine.records import RemoteIssue, RemoteMilestone, RemoteState, Snapshot
 from plansync.plan import Plan, parse_plan
 from plansync.plan.structure import structure
