@@ -27,6 +27,8 @@ from plansync.providers.base import Provider
 from plansync.transport.errors import OutcomeUnknown
 
 T = TypeVar("T")
+# Told each step of long work: what, how many done, out of how many.
+Progress = Callable[[str, int, int], None]
 ATTEMPTS = 3  # tries of one create whose outcome stays unknown
 LOOKBACK = 600.0  # seconds before the run's start that a lost create is looked for
 
@@ -52,7 +54,7 @@ class RemoteSteps:
         changes: SyncPlan,
         label: str,
         outcome: Outcome,
-        progress: Callable[[str], None],
+        progress: Progress,
         clock: Callable[[], float],
     ) -> None:
         self.provider = provider
@@ -87,8 +89,9 @@ class RemoteSteps:
     def creates(self, batch: int, keep_progress: Callable[[], None]) -> None:
         """Make the issues; every `batch` creates, make the relations both of whose ends
         exist and let the caller keep the progress (write references to the plan)."""
+        total = len(self.changes.creates)
         for number, create in enumerate(self.changes.creates, 1):
-            self.progress(f"create {create.issue.key}")
+            self.progress(f"create {create.issue.key}", number - 1, total)
             self.issues[create.issue.key] = self._create_issue(create)
             self.outcome.count("issues created")
             if number % batch == 0:
@@ -120,7 +123,8 @@ class RemoteSteps:
         return {_owner(link) for link in self.pending}
 
     def updates(self) -> None:
-        for update in self.changes.updates:
+        for number, update in enumerate(self.changes.updates):
+            self.progress(f"update {update.key}", number, len(self.changes.updates))
             self._update(update)
             self.outcome.count("issues updated")
 

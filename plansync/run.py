@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from plansync import secrets
-from plansync.apply import Outcome
+from plansync.apply import Outcome, Progress
 from plansync.config import Config
 from plansync.engine.changes import SyncPlan
 from plansync.errors import PlansyncError
@@ -107,7 +107,7 @@ def run(
     mode: Mode,
     *,
     on_wait: Callable[[Wait], None] | None = None,
-    progress: Callable[[str], None] = lambda _: None,
+    progress: Progress = lambda what, done, total: None,
     clock: Callable[[], float] = time.time,
     sleep: Callable[[float], None] = time.sleep,
 ) -> RunReport:

@@ -8,7 +8,7 @@ from contextlib import suppress
 from dataclasses import replace
 from pathlib import Path
 
-from plansync.apply import Outcome, RemoteSteps
+from plansync.apply import Outcome, Progress, RemoteSteps
 from plansync.config import Config
 from plansync.engine.changes import SyncPlan
 from plansync.engine.desired import ref_number, ref_text
@@ -80,7 +80,7 @@ def apply(
     plan: Plan,
     changes: SyncPlan,
     provider: Provider,
-    progress: Callable[[str], None] = lambda _: None,
+    progress: Progress = lambda what, done, total: None,
     clock: Callable[[], float] = time.time,
     outcome: Outcome | None = None,
 ) -> Outcome:

@@ -20,16 +20,17 @@ class Console:
         self.verbosity = verbosity  # -1 quiet, 0 normal, 1 verbose
         self.stream = stream or sys.stderr
         self.tty = self.stream.isatty()
-        self._steps = 0
         self._drawn = False
 
-    def progress(self, step: str) -> None:
-        """One unit of long work done ("create Task 4")."""
-        self._steps += 1
+    def progress(self, step: str, done: int, total: int) -> None:
+        """One unit of long work starts ("create Task 4"), `done` of `total` before it."""
         if self.verbosity > 0:
-            click.echo(f"  {step}", file=self.stream)
-        elif self.tty and self.verbosity == 0:
-            click.echo(f"\r  {self._steps} done: {step[:60]:<60}", nl=False, file=self.stream)
+            click.echo(f"  [{done + 1}/{total}] {step}", file=self.stream)
+        elif self.tty and self.verbosity == 0 and total >= 10:  # short work needs no bar
+            filled = int(20 * done / total) if total else 20
+            bar = "#" * filled + "-" * (20 - filled)
+            line = f"\r  [{bar}] {done}/{total} {step[:40]:<40}"
+            click.echo(line, nl=False, file=self.stream)
             self._drawn = True
 
     def wait(self, wait: Wait) -> None:
