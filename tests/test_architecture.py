@@ -4,6 +4,8 @@ environment), and dependencies point inward."""
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 from tests.conftest import ROOT
@@ -76,3 +78,19 @@ def test_dependencies_point_inward() -> None:
         for path in (ROOT / "plansync" / package).glob("*.py"):
             for name in plansync_imports_of(path):
                 assert name.startswith(prefixes), f"{path.relative_to(ROOT)} imports {name}"
+
+
+def test_the_sandbox_is_loaded_only_by_the_commands_that_use_it() -> None:
+    """`plansync plan`/`sync` and the library call never import the sandbox (nor both
+    client libraries): front ends load what they use."""
+    code = (
+        "import sys, plansync.cli, plansync.run, plansync.commands.sync, plansync.commands.ci;"
+        "from plansync.cli import cli; import click;"
+        "cli.get_command(click.Context(cli), 'sync');"
+        "print(sorted(m for m in sys.modules if m.startswith(('plansync.sandbox', 'gitlab'))))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]", result.stdout
