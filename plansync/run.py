@@ -20,7 +20,7 @@ from plansync.errors import PlansyncError
 from plansync.files import read_text
 from plansync.providers import connect
 from plansync.providers.base import Provider
-from plansync.publish import commit_message, publish
+from plansync.publish import CONTENTS, PULL_REQUEST, Start, commit_message, prepare, publish
 from plansync.sync import apply, compute, marker_path
 from plansync.transport import EtagCache, Transport, TransportSettings, TransportStats, Wait
 from plansync.transport.errors import RateLimited
@@ -52,6 +52,7 @@ class Commit:
 
     branch: str | None  # None: the default branch
     run_id: str  # recorded in the commit message, so the run it starts knows it as ours
+    mode: str = CONTENTS  # CONTENTS: a commit on `branch`; PULL_REQUEST: a proposal into it
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ class PlanResult:
     outcome: Outcome | None  # None when nothing was applied (plan mode, or in sync)
     committed: bool = False  # the plan was committed back to the repository
     gave_way: tuple[str, ...] = ()  # keys whose plan edit gave way to a newer commit
+    proposal: str | None = None  # the pull / merge request proposing it (pull-request mode)
 
 
 @dataclass
@@ -126,6 +128,7 @@ def run(
     try:
         provider = connect(config, settings.token, transport)
         for plan_path in config.plans:
+            start = _start(provider, plan_path, settings.commit)
             base_text = read_text(plan_path)
             plan, changes = compute(config, plan_path, provider, settings.direction)
             result = PlanResult(plan_path, changes, None)
@@ -138,7 +141,7 @@ def run(
                 except RateLimited as stop:  # what it did before the stop counts, and is kept
                     report.stopped, report.resume_at = str(stop), stop.resume_at
             if settings.commit is not None:
-                result = _commit(provider, result, base_text, settings.commit)
+                result = _commit(provider, result, base_text, settings.commit, start)
             report.plans.append(result)
             if report.stopped:
                 break
@@ -150,15 +153,37 @@ def run(
     return report
 
 
-def _commit(provider: Provider, result: PlanResult, base_text: str, commit: Commit) -> PlanResult:
-    """Commit the plan back; if the branch moved on, this run's edits are made on its text."""
-    if result.outcome is None or not result.outcome.plan_written:
+def _start(provider: Provider, plan_path: str, commit: Commit | None) -> Start | None:
+    """In pull-request mode the run syncs the plan of the open proposal (see publish.prepare)."""
+    if commit is None or commit.mode != PULL_REQUEST:
+        return None
+    return prepare(provider, plan_path, marker_path(plan_path), commit.branch)
+
+
+def _commit(
+    provider: Provider,
+    result: PlanResult,
+    base_text: str,
+    commit: Commit,
+    start: Start | None = None,
+) -> PlanResult:
+    """Commit the plan back; if the branch moved on, this run's edits are made on its text.
+    In pull-request mode, propose it instead (also when only the base branch moved on)."""
+    written = result.outcome is not None and result.outcome.plan_written
+    if not written and start is None:
         return result
     path = marker_path(result.path)
     message = commit_message(path, commit.run_id)
-    edits = result.outcome.plan_edits
-    published = publish(provider, result.path, path, base_text, commit.branch, message, edits)
-    return replace(result, committed=published.committed, gave_way=published.dropped)
+    edits = result.outcome.plan_edits if result.outcome is not None else []
+    published = publish(
+        provider, result.path, path, base_text, commit.branch, message, edits, commit.mode, start
+    )
+    return replace(
+        result,
+        committed=published.committed,
+        gave_way=published.dropped,
+        proposal=published.url,
+    )
 
 
 def _check_creates(plan_path: str, changes: SyncPlan, limit: int) -> None:

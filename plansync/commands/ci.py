@@ -17,8 +17,10 @@ from plansync.ci import CiContext, github_context, gitlab_context, skip_reason
 from plansync.commands.sync import DEFAULT_MAX_CREATES, cache_path, transport_settings
 from plansync.config import Config
 from plansync.config import load as load_config
+from plansync.errors import ConfigError
 from plansync.files import read_text
 from plansync.plan import parse_plan
+from plansync.publish import MODES
 from plansync.run import Commit, Mode, RunReport, Settings, run
 from plansync.status import progress, render_markdown
 from plansync.ui import Console
@@ -37,6 +39,11 @@ def settings_for(context: CiContext, environ: Mapping[str, str]) -> Settings:
     direction = environ.get("PLANSYNC_DIRECTION") or "both"
     if direction not in ("both", "push", "pull"):
         raise click.BadParameter(f"{direction!r}: use both, push or pull", param_hint="direction")
+    mode = environ.get("PLANSYNC_COMMIT_MODE", "").strip() or MODES[0]
+    if mode not in MODES:
+        raise ConfigError(
+            f"commit-mode (PLANSYNC_COMMIT_MODE) is {mode!r}: use contents or pull-request"
+        )
     return Settings(
         config=config,
         token=config.token(environ),
@@ -44,7 +51,7 @@ def settings_for(context: CiContext, environ: Mapping[str, str]) -> Settings:
         transport=transport_settings(config),
         cache_path=cache_path(environ.get("PLANSYNC_CACHE_DIR"), config),
         max_creates=config.max_creates or DEFAULT_MAX_CREATES,
-        commit=None if dry_run else Commit(context.branch, context.run_id),
+        commit=None if dry_run else Commit(context.branch, context.run_id, mode),
     )
 
 
@@ -72,8 +79,12 @@ def run_in_ci(context: CiContext, environ: Mapping[str, str], console: Console) 
             ),
             "plan-changed": "true" if any(r.committed for r in result.plans) else "false",
             "report-path": report_path,
+            "pull-request": " ".join(r.proposal for r in result.plans if r.proposal),
         }
     )
+    for r in result.plans:
+        if r.proposal:
+            click.echo(f"plansync: {r.path} is proposed in {r.proposal}")
     outputs.summary(summary_markdown(result, settings.config))
     return result.exit_code
 

@@ -1,8 +1,10 @@
-"""The contract every provider keeps, and the registry of providers."""
+"""The contract every provider keeps, and the one way a file is written or proposed when an
+answer may be lost (`write_or_find`, `propose`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Protocol
 
 from plansync.engine.records import RemoteIssue, RemoteMilestone, RemoteState, Snapshot
@@ -13,6 +15,15 @@ from plansync.transport.errors import OutcomeUnknown
 class FileConflict(ProviderError):
     """A file write named a version (sha / last commit id) that is no longer the file's:
     someone else wrote it first. Re-read the file and try again; never overwrite blindly."""
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """An open pull request (GitHub) or merge request (GitLab) from a head branch."""
+
+    number: int  # the pull request's number, the merge request's iid
+    url: str  # its web address
+    body: str  # its description
 
 
 class Provider(Protocol):
@@ -99,6 +110,30 @@ class Provider(Protocol):
         FileConflict when `sha` is not the file's current version."""
         ...
 
+    def read_version(self, path: str, version: str) -> str | None:
+        """The text `path` had at `version` (a version `read_file` returned), None if unknown."""
+        ...
+
+    def find_proposal(self, head_branch: str, base_branch: str | None = None) -> Proposal | None:
+        """The open pull / merge request from `head_branch` (into `base_branch`, None: the
+        default branch), if there is one."""
+        ...
+
+    def propose_file(
+        self,
+        path: str,
+        text: str,
+        base_branch: str | None,
+        head_branch: str,
+        title: str,
+        body: str,
+        message: str = "",
+    ) -> str:
+        """Propose `text` as `path` from `head_branch` into `base_branch` (None: the default);
+        returns the pull / merge request's URL. Idempotent: the branch and the open request are
+        reused; the branch of a request no longer open starts again from the base branch."""
+        ...
+
 
 def write_or_find(
     write: Callable[[], str],
@@ -120,3 +155,93 @@ def write_or_find(
             if isinstance(error, FileConflict) or attempt == attempts:
                 raise
     raise AssertionError("unreachable")
+
+
+class Proposer(Protocol):
+    """What `propose` needs from a provider: branches and pull / merge requests, translated."""
+
+    def default_branch(self) -> str: ...
+
+    def branch_head(self, branch: str) -> str | None:
+        """The commit sha the branch points at; None when there is no such branch."""
+        ...
+
+    def create_branch(self, branch: str, sha: str) -> None:
+        """Make the branch at `sha`; a branch that exists already is not an error."""
+        ...
+
+    def reset_branch(self, branch: str, sha: str) -> None:
+        """Point an existing branch at `sha`, whatever it held."""
+        ...
+
+    def open_request(self, head: str, base: str) -> Proposal | None: ...
+
+    def create_request(self, head: str, base: str, title: str, body: str) -> Proposal | None:
+        """Open one; None when the service says one is open already for `head`."""
+        ...
+
+    def update_body(self, number: int, body: str) -> None: ...
+
+    def read_file(self, path: str, ref: str | None = None) -> tuple[str, str] | None: ...
+
+    def write_file(
+        self, path: str, text: str, sha: str | None, message: str, branch: str | None = None
+    ) -> str: ...
+
+
+@dataclass(frozen=True)
+class Change:
+    """One proposal: `text` as `path`, from branch `head` into `base`."""
+
+    path: str
+    text: str
+    base: str | None
+    head: str
+    title: str
+    body: str
+    message: str
+
+
+def propose(service: Proposer, change: Change, attempts: int = 3) -> Proposal:
+    """Create or reuse the head branch, write the file on it, open or reuse the request.
+
+    A create whose answer was lost is looked up before it is sent again, as `write_or_find`
+    does for files: the branch by its name, the request by its head branch.
+    """
+    base = change.base or service.default_branch()
+    found = service.open_request(change.head, base)
+    if found is None:
+        _fresh_branch(service, base, change.head)
+    current = service.read_file(change.path, change.head)
+    if current is None or current[0] != change.text:
+        version = current[1] if current else None
+        service.write_file(change.path, change.text, version, change.message, change.head)
+    for attempt in range(1, attempts + 1):
+        if found is not None:
+            if found.body != change.body:
+                service.update_body(found.number, change.body)
+            return Proposal(found.number, found.url, change.body)
+        try:
+            found = service.create_request(change.head, base, change.title, change.body)
+        except OutcomeUnknown:
+            if attempt == attempts:
+                raise
+        found = found or service.open_request(change.head, base)
+    raise ProviderError(f"could not open a request to merge {change.head} into {base}")
+
+
+def _fresh_branch(service: Proposer, base: str, head: str) -> None:
+    """`head` at the base branch's commit: made, or moved there when a request is no longer
+    open on it (a merged or closed proposal leaves a branch whose history is stale)."""
+    base_sha = service.branch_head(base)
+    if base_sha is None:
+        raise ProviderError(f"the branch {base} does not exist", "check the branch setting")
+    existing = service.branch_head(head)
+    if existing is None:
+        try:
+            service.create_branch(head, base_sha)
+        except OutcomeUnknown:
+            if service.branch_head(head) is None:
+                service.create_branch(head, base_sha)
+    elif existing != base_sha:
+        service.reset_branch(head, base_sha)

@@ -15,7 +15,8 @@ from github.Milestone import Milestone
 
 from plansync.engine.records import RemoteIssue, RemoteMilestone, RemoteState, Snapshot
 from plansync.errors import ProviderError
-from plansync.providers.base import FileConflict, write_or_find
+from plansync.providers.base import Change, FileConflict, Proposal, propose, write_or_find
+from plansync.providers.github_proposals import GitHubProposals
 from plansync.transport import Transport, mount_pygithub
 
 T = TypeVar("T")
@@ -40,6 +41,7 @@ class GitHubProvider:
         )
         mount_pygithub(self._client, transport)
         self._repo = self._client.get_repo(repo)
+        self._owner = repo.partition("/")[0]
         self._issues: dict[int, Issue] = {}
         self._milestones: dict[int, Milestone] = {}
         self._account: str | None = None
@@ -217,6 +219,29 @@ class GitHubProvider:
         content = written["content"]
         assert isinstance(content, ContentFile)
         return content.sha
+
+    def read_version(self, path: str, version: str) -> str | None:
+        return self._proposals().read_version(version)  # GitHub's version is the blob sha
+
+    def find_proposal(self, head_branch: str, base_branch: str | None = None) -> Proposal | None:
+        proposals = self._proposals()
+        return proposals.open_request(head_branch, base_branch or proposals.default_branch())
+
+    def propose_file(
+        self,
+        path: str,
+        text: str,
+        base_branch: str | None,
+        head_branch: str,
+        title: str,
+        body: str,
+        message: str = "",
+    ) -> str:
+        change = Change(path, text, base_branch, head_branch, title, body, message or title)
+        return propose(self._proposals(), change).url
+
+    def _proposals(self) -> GitHubProposals:
+        return GitHubProposals(self._repo, self._owner, _errors, self.read_file, self.write_file)
 
     @staticmethod
     def _without_refused_assignees(call: Callable[..., T], arguments: dict[str, Any]) -> T:

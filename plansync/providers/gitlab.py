@@ -14,7 +14,7 @@ from gitlab.v4.objects import Project, ProjectIssue
 
 from plansync.engine.records import RemoteIssue, RemoteMilestone, RemoteState, Snapshot
 from plansync.errors import ProviderError
-from plansync.providers.base import FileConflict, write_or_find
+from plansync.providers.base import Change, FileConflict, Proposal, propose, write_or_find
 from plansync.providers.gitlab_errors import (
     Absent,
     errors,
@@ -22,6 +22,7 @@ from plansync.providers.gitlab_errors import (
     provider_error,
     tier_refused,
 )
+from plansync.providers.gitlab_proposals import GitLabProposals
 from plansync.transport import Transport, session_for
 
 NOT_PLANNED = "closed: not planned"
@@ -236,6 +237,31 @@ class GitLabProvider:
         if written is None or written[0] != text:
             raise FileConflict(f"{path} changed on GitLab while it was written", "read it again")
         return written[1]
+
+    def read_version(self, path: str, version: str) -> str | None:
+        found = self.read_file(path, version)  # GitLab's version is a commit id: a ref
+        return found[0] if found else None
+
+    def find_proposal(self, head_branch: str, base_branch: str | None = None) -> Proposal | None:
+        return self._proposals().open_request(head_branch, base_branch or self._branch())
+
+    def propose_file(
+        self,
+        path: str,
+        text: str,
+        base_branch: str | None,
+        head_branch: str,
+        title: str,
+        body: str,
+        message: str = "",
+    ) -> str:
+        change = Change(path, text, base_branch, head_branch, title, body, message or title)
+        return propose(self._proposals(), change).url
+
+    def _proposals(self) -> GitLabProposals:
+        return GitLabProposals(
+            self._project, self._path, self._branch, self.read_file, self.write_file
+        )
 
     def _branch(self) -> str:
         if self._default_branch is None:
