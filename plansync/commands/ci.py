@@ -62,7 +62,8 @@ def run_in_ci(context: CiContext, environ: Mapping[str, str], console: Console) 
     reason = skip_reason(context, settings.config.mapping.label, settings.config.plans)
     if reason:
         click.echo(f"plansync: nothing to do: {reason}.")
-        outputs.write({"created": "0", "updated": "0", "closed": "0", "plan-changed": "false"})
+        none = {"created": "0", "updated": "0", "closed": "0", "plan-changed": "false"}
+        outputs.write(none | {"pull-request": ""})
         return 0
     dry = settings.commit is None
     result = run(settings, Mode.PLAN if dry else Mode.SYNC, on_wait=console.wait)
