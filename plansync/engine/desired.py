@@ -77,8 +77,9 @@ def desired_state(plan: Plan, mapping: Mapping_) -> Desired:
         issues, notes = _flatten_deep(issues)
     if mapping.checklists == "tracking":
         issues.extend(_tracking_issues(plan, mapping, sections))
+    gates = [item for item in plan.items if item.category is Category.QUALITY_GATE]
     milestones = {
-        key: replace(m, description=_milestone_description(plan, sections[key]))
+        key: replace(m, description=_milestone_description(gates, sections[key]))
         for key, m in milestones.items()
     }
     labels = sorted({label for issue in issues for label in issue.labels})
@@ -266,14 +267,11 @@ def _owner(item: Item) -> str:
     return f" (owner: {item.owner})" if item.owner else ""
 
 
-def _milestone_description(plan: Plan, phase: Section) -> str:
-    """The phase's completion criteria, when the plan has a section for them."""
+def _milestone_description(gates: list[Item], phase: Section) -> str:
+    """The phase's completion criteria (among the plan's quality gates `gates`, found once
+    per plan, not once per phase), when the plan has a section for them."""
     prefix = slugify(phase.key) + "-"
-    criteria = [
-        item
-        for item in plan.items
-        if item.category is Category.QUALITY_GATE and (item.section or "").startswith(prefix)
-    ]
+    criteria = [item for item in gates if (item.section or "").startswith(prefix)]
     if not criteria:
         return ""
     lines = [f"- [{'x' if i.checked else ' '}] {i.title}" for i in criteria]

@@ -70,6 +70,11 @@ def normalize(text: str) -> str:
     return "\n".join(lines).strip("\n")
 
 
+def same_normalized(a: str, b: str) -> bool:
+    """`normalize(a) == normalize(b)`; most bodies of a re-sync are equal as they are."""
+    return a == b or normalize(a) == normalize(b)
+
+
 @dataclass(frozen=True)
 class Marker:
     plan: str
@@ -169,12 +174,13 @@ def build_body(description: str, details: str, marker: Marker, person: Body | No
     parts = []
     if person and person.before:
         parts.append(person.before)
+    description, details = normalize(description), normalize(details)
     managed = [BEGIN]
-    if normalize(description):
-        managed.append(normalize(description))
+    if description:
+        managed.append(description)
     managed.append(DETAILS)
-    if normalize(details):
-        managed.append(normalize(details))
+    if details:
+        managed.append(details)
     managed.append(END)
     parts.append("\n".join(managed))
     if person and person.after:

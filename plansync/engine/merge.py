@@ -26,16 +26,20 @@ def merge(plan: str, remote: str, base: str | None, policy: str, fingerprint) ->
 
     With no base (an issue plansync has not synced yet) the plan is the source.
     """
-    if fingerprint(plan) == fingerprint(remote):
-        return Merged(plan, False, False, False, fingerprint(plan))
-    plan_changed = base is None or fingerprint(plan) != base
-    remote_changed = base is not None and fingerprint(remote) != base
+    # Each side is fingerprinted once (a hash of the canonical text, per field of every
+    # task): equal texts, the usual case, need one.
+    ours = fingerprint(plan)
+    theirs = ours if remote == plan else fingerprint(remote)
+    if ours == theirs:
+        return Merged(plan, False, False, False, ours)
+    plan_changed = base is None or ours != base
+    remote_changed = base is not None and theirs != base
     if plan_changed and remote_changed:
         if policy == "plan-wins":
-            return Merged(plan, True, False, False, fingerprint(plan))
+            return Merged(plan, True, False, False, ours)
         if policy == "remote-wins":
-            return Merged(remote, False, True, False, fingerprint(remote))
+            return Merged(remote, False, True, False, theirs)
         return Merged(remote, False, False, True, None)
     if plan_changed:
-        return Merged(plan, True, False, False, fingerprint(plan))
-    return Merged(remote, False, True, False, fingerprint(remote))
+        return Merged(plan, True, False, False, ours)
+    return Merged(remote, False, True, False, theirs)

@@ -271,7 +271,7 @@ def _update(
         issue.key,
         remote.number,
         title=title.value if title.push else None,
-        body=new_body if m.normalize(new_body) != m.normalize(remote.body) else None,
+        body=None if m.same_normalized(new_body, remote.body) else new_body,
         state=RemoteState(state.value) if state.push else None,
         labels=labels_for(issue, remote),
         milestone=None
