@@ -225,6 +225,8 @@ def run_json(run: RunReport) -> dict[str, Any]:
                 **as_json(r.changes),
                 "done": dict(r.outcome.counts) if r.outcome else {},
                 "plan_written": bool(r.outcome and r.outcome.plan_written),
+                "committed": r.committed,
+                "pull_request": r.proposal,
             }
             for r in run.plans
         ],

@@ -95,7 +95,14 @@ def test_the_action_inputs_outputs_and_install() -> None:
     }
     assert action["inputs"]["token"]["default"] == "${{ github.token }}"
     assert action["inputs"]["commit-mode"]["default"] == "contents"
-    assert set(action["outputs"]) == {"created", "updated", "closed", "plan-changed", "report-path"}
+    assert set(action["outputs"]) == {
+        "created",
+        "updated",
+        "closed",
+        "plan-changed",
+        "report-path",
+        "pull-request",
+    }
     for name, output in action["outputs"].items():
         assert output["value"] == f"${{{{ steps.sync.outputs.{name} }}}}"
     install, sync = action["runs"]["steps"]
