@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from datetime import date, datetime, timezone
+from collections.abc import Callable, Iterator
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 import requests
@@ -15,6 +15,7 @@ from github.Milestone import Milestone
 
 from plansync.engine.records import RemoteIssue, RemoteMilestone, RemoteState, Snapshot
 from plansync.errors import ProviderError
+from plansync.providers import github_json as gj
 from plansync.providers.base import Change, FileConflict, Proposal, propose, write_or_find
 from plansync.providers.github_proposals import GitHubProposals
 from plansync.transport import Transport, mount_pygithub
@@ -34,7 +35,7 @@ class GitHubProvider:
             base_url=base_url,
             lazy=True,  # no request until data is needed: writes need no reads first
             auth=Auth.Token(token),
-            per_page=100,
+            per_page=gj.PER_PAGE,
             retry=None,
             seconds_between_requests=None,
             seconds_between_writes=None,
@@ -44,21 +45,31 @@ class GitHubProvider:
         self._owner = repo.partition("/")[0]
         self._issues: dict[int, Issue] = {}
         self._milestones: dict[int, Milestone] = {}
+        # Listings are kept as JSON; a PyGithub object is built only to write (github_json).
+        self._listed_issues: dict[int, dict[str, Any]] = {}
         self._account: str | None = None
 
     def snapshot(self, label: str) -> Snapshot:
         with _errors("list issues"):
-            listed = self._repo.get_issues(state="all", labels=[label])
-            issues = [issue for issue in listed if not _is_pull_request(issue)]
+            issues = self._list_issues({"state": "all", "labels": label})
             milestones = list(self._repo.get_milestones(state="all"))
-            labels = [lab.name for lab in self._repo.get_labels()]
-        self._issues.update({issue.number: issue for issue in issues})
+            labels = [str(lab["name"]) for lab in self._list("labels", {})]
         self._milestones.update({ms.number: ms for ms in milestones})
         return Snapshot(
-            issues=tuple(_issue(i) for i in issues),
+            issues=tuple(gj.remote_issue(i) for i in issues),
             milestones=tuple(_milestone(ms) for ms in milestones),
             labels=tuple(labels),
         )
+
+    def _list(self, what: str, parameters: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        return gj.pages(self._client.requester, f"{self._repo.url}/{what}", parameters)
+
+    def _list_issues(self, parameters: dict[str, Any]) -> list[dict[str, Any]]:
+        issues = [i for i in self._list("issues", parameters) if not gj.is_pull_request(i)]
+        for issue in issues:
+            self._issues.pop(issue["number"], None)  # the listing is newer
+            self._listed_issues[issue["number"]] = issue
+        return issues
 
     def issue(self, number: int) -> RemoteIssue | None:
         try:
@@ -165,11 +176,10 @@ class GitHubProvider:
 
     def issues_since(self, label: str, since_iso: str) -> tuple[RemoteIssue, ...]:
         since = datetime.fromisoformat(since_iso.replace("Z", "+00:00"))
+        moment = since.strftime("%Y-%m-%dT%H:%M:%SZ")  # as PyGithub sends it
         with _errors("list recent issues"):
-            listed = self._repo.get_issues(state="all", labels=[label], since=since)
-            issues = [issue for issue in listed if not _is_pull_request(issue)]
-        self._issues.update({issue.number: issue for issue in issues})
-        return tuple(_issue(issue) for issue in issues)
+            issues = self._list_issues({"state": "all", "labels": label, "since": moment})
+        return tuple(gj.remote_issue(issue) for issue in issues)
 
     def find_milestone_by_title(self, title: str) -> RemoteMilestone | None:
         with _errors("list milestones"):
@@ -256,7 +266,12 @@ class GitHubProvider:
 
     def _issue_object(self, number: int) -> Issue:
         if number not in self._issues:
-            self._issues[number] = self._repo.get_issue(number)
+            listed = self._listed_issues.pop(number, None)
+            self._issues[number] = (
+                Issue(self._client.requester, {}, listed)  # as PyGithub's listing makes it
+                if listed is not None
+                else self._repo.get_issue(number)
+            )
         return self._issues[number]
 
     def _milestone_object(self, number: int) -> Milestone:
@@ -294,15 +309,8 @@ def _issue(issue: Issue) -> RemoteIssue:
         assignees=tuple(user.login for user in issue.assignees),
         url=issue.html_url or "",
         author=issue.user.login if issue.user else "",
-        created_at=_iso(issue.created_at),
+        created_at=gj.iso(issue.created_at),
     )
-
-
-def _iso(moment: datetime | None) -> str:
-    if moment is None:
-        return ""
-    utc = moment if moment.tzinfo is None else moment.astimezone(timezone.utc)
-    return utc.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _milestone(milestone: Milestone) -> RemoteMilestone:
