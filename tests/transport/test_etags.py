@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from plansync.transport.etags import MAX_AGE, EtagCache
+from plansync.transport.etags import MAX_AGE, RESTAMP_AFTER, EtagCache
 
 
 def answer(url: str, body: str, etag: str = '"v1"') -> requests.Response:
@@ -85,3 +85,18 @@ def test_the_newest_entries_that_fit_are_kept_and_old_ones_dropped(tmp_path: Pat
     assert 0 < len(kept) < 10 and stale not in kept
     assert cache.key(prepared("https://x/9")) in kept and path.stat().st_size < 4000
     assert json.loads(path.read_text())["version"] == 1
+
+
+def test_a_run_that_only_uses_entries_rewrites_the_file_at_most_daily(tmp_path: Path) -> None:
+    path = tmp_path / "etags.json"
+    cache = EtagCache(path)
+    key = cache.key(prepared("https://x/a"))
+    cache.remember(key, answer("https://x/a", "[1]"), 1000.0)
+    cache.save(1000.0)
+    later = EtagCache(path)
+    later.touch(key, 1000.0 + RESTAMP_AFTER - 1)  # a 304 within the day
+    later.save(1000.0 + RESTAMP_AFTER - 1)
+    assert EtagCache(path).entries[key].used == 1000.0
+    later.touch(key, 1000.0 + RESTAMP_AFTER)  # a day on: the age is kept to the day
+    later.save(1000.0 + RESTAMP_AFTER)
+    assert EtagCache(path).entries[key].used == 1000.0 + RESTAMP_AFTER
