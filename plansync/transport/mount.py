@@ -4,6 +4,7 @@ builds its own session inside its connection class, so we wrap that class on one
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import requests
 
@@ -22,7 +23,46 @@ def session_for(transport: Transport) -> requests.Session:
     session = requests.Session()
     session.mount("http://", transport)
     session.mount("https://", transport)
+    read_environment_once(session)
     return session
+
+
+def read_environment_once(session: requests.Session) -> None:
+    """Keep `trust_env` (HTTPS_PROXY, NO_PROXY, REQUESTS_CA_BUNDLE, ... are honoured, as users
+    behind a proxy need), but read them once per host and arguments for this session, that
+    is for one run, instead of scanning the whole environment twice on every request.
+
+    A change to the environment in the middle of a run is not seen; nothing makes one.
+    """
+    merge = session.merge_environment_settings
+    seen: dict[tuple[object, ...], dict[str, Any]] = {}
+
+    def merged(url: str, proxies: Any, stream: Any, verify: Any, cert: Any) -> dict[str, Any]:
+        parts = urlsplit(url)  # NO_PROXY decides by host and port: the path does not matter
+        key = (
+            parts.scheme,
+            parts.netloc,
+            tuple(sorted((proxies or {}).items())),
+            stream,
+            verify,
+            _hashable(cert),
+            # what the session itself adds, in case a client library changes it
+            tuple(sorted(session.proxies.items())),
+            session.stream,
+            session.verify,
+            _hashable(session.cert),
+            session.trust_env,
+        )
+        if key not in seen:
+            seen[key] = dict(merge(url, proxies, stream, verify, cert))
+        settings = seen[key]
+        return {**settings, "proxies": dict(settings.get("proxies") or {})}
+
+    session.merge_environment_settings = merged  # type: ignore[method-assign,assignment]
+
+
+def _hashable(value: Any) -> object:
+    return tuple(value) if isinstance(value, list) else value
 
 
 def mount_pygithub(client: github.Github, transport: Transport) -> None:
@@ -42,6 +82,7 @@ def mount_pygithub(client: github.Github, transport: Transport) -> None:
         made = build(*args, **kwargs)
         made.session.mount("http://", transport)
         made.session.mount("https://", transport)
+        read_environment_once(made.session)
         return made
 
     setattr(requester, CONNECTION_CLASS, connection)
