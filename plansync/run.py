@@ -128,21 +128,7 @@ def run(
     try:
         provider = connect(config, settings.token, transport)
         for plan_path in config.plans:
-            start = _start(provider, plan_path, settings.commit)
-            base_text = read_text(plan_path)
-            plan, changes = compute(config, plan_path, provider, settings.direction)
-            result = PlanResult(plan_path, changes, None)
-            if mode is Mode.SYNC and not changes.in_sync:
-                _check_creates(plan_path, changes, settings.max_creates)
-                result = replace(result, outcome=Outcome())
-                outcome = result.outcome
-                try:
-                    apply(config, plan_path, plan, changes, provider, progress, clock, outcome)
-                except RateLimited as stop:  # what it did before the stop counts, and is kept
-                    report.stopped, report.resume_at = str(stop), stop.resume_at
-            if settings.commit is not None:
-                result = _commit(provider, result, base_text, settings.commit, start)
-            report.plans.append(result)
+            report.plans.append(_one(settings, mode, provider, plan_path, report, progress, clock))
             if report.stopped:
                 break
     except RateLimited as stop:
@@ -151,6 +137,35 @@ def run(
         transport.close()
         report.stats = transport.stats()
     return report
+
+
+def _one(
+    settings: Settings,
+    mode: Mode,
+    provider: Provider,
+    plan_path: str,
+    report: RunReport,
+    progress: Progress,
+    clock: Callable[[], float],
+) -> PlanResult:
+    """One plan: compute, apply (a rate-limit stop keeps and reports what was done), and in
+    CI commit the plan back."""
+    config = settings.config
+    start = _start(provider, plan_path, settings.commit)
+    base_text = read_text(plan_path)
+    plan, changes = compute(config, plan_path, provider, settings.direction)
+    result = PlanResult(plan_path, changes, None)
+    if mode is Mode.SYNC and not changes.in_sync:
+        _check_creates(plan_path, changes, settings.max_creates)
+        outcome = Outcome()
+        result = replace(result, outcome=outcome)
+        try:
+            apply(config, plan_path, plan, changes, provider, progress, clock, outcome)
+        except RateLimited as stop:
+            report.stopped, report.resume_at = str(stop), stop.resume_at
+    if settings.commit is not None:
+        result = _commit(provider, result, base_text, settings.commit, start)
+    return result
 
 
 def _start(provider: Provider, plan_path: str, commit: Commit | None) -> Start | None:
