@@ -353,15 +353,15 @@ def _import(
     milestones: dict[str, int],
 ) -> None:
     """Issues made on the service with the plan's label join the plan, under their phase."""
-    claimed = {issue.number for issue in matched.values()}
-    referenced = {wanted.issue_ref for wanted in desired.issues if wanted.issue_ref}
+    known = {issue.number for issue in matched.values()}  # claimed by a task, or referenced
+    known.update(wanted.issue_ref for wanted in desired.issues if wanted.issue_ref)
     phases = {number: key for key, number in milestones.items()}
     fallback = desired.milestones[-1].key if desired.milestones else None
     style = build.policy.mapping.issue_ref
     new = [
         issue
         for issue in build.snapshot.issues
-        if issue.number not in claimed | referenced and m.parse_marker(issue.body) is None
+        if issue.number not in known and m.parse_marker(issue.body) is None
     ]
     if not new:
         return
