@@ -144,15 +144,19 @@ def main() -> int:
     parser.add_argument("--provider", choices=["github", "gitlab"], default="github")
     args = parser.parse_args()
     runs = [bench(args.provider, n, args.repeat, n in args.profile, args.top) for n in args.tasks]
+    # Runs of other providers or sizes measured before are kept: one file for both services.
+    earlier = json.loads(RESULTS.read_text())["runs"] if RESULTS.exists() else []
+    measured = {(run["provider"], run["tasks"]) for run in runs}
+    kept = [run for run in earlier if (run.get("provider"), run["tasks"]) not in measured]
     results = {
         "measure": "time.thread_time() of the thread running plansync (the sandbox excluded)",
-        "runs": runs,
+        "runs": sorted(kept + runs, key=lambda run: (run["provider"], run["tasks"])),
         "python": platform.python_version(),
         "machine": platform.machine(),
     }
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
-    print(json.dumps(results, indent=2))
+    print(json.dumps(runs, indent=2))
     return 0
 
 
