@@ -15,6 +15,7 @@ import requests
 from github.Requester import Requester
 
 from plansync.engine.records import RemoteIssue, RemoteState
+from plansync.errors import ProviderError
 
 PER_PAGE = 100
 
@@ -26,6 +27,11 @@ def pages(requester: Requester, url: str, parameters: dict[str, Any]) -> Iterato
     parameters = {**parameters, "per_page": PER_PAGE}
     while next_url:
         headers, page = requester.requestJsonAndCheck("GET", next_url, parameters=parameters)
+        if not isinstance(page or [], list) or not all(isinstance(e, dict) for e in page or []):
+            raise ProviderError(
+                "GitHub sent a listing plansync cannot read (not a list of objects)",
+                "try again later; if it persists, check --base-url and any proxy",
+            )
         yield from page or ()
         next_url, parameters = _next_page(headers), {}
 

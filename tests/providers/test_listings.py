@@ -15,6 +15,8 @@ import requests
 from github import Auth, Github
 
 from plansync.engine.records import RemoteState
+from plansync.errors import ProviderError
+from plansync.providers import github_json
 from plansync.providers import gitlab as gitlab_provider
 from plansync.providers.github import GitHubProvider, _issue
 from plansync.providers.gitlab import GitLabProvider
@@ -126,3 +128,26 @@ def test_gitlab_records_equal_those_of_python_gitlab_objects_over_pages(
     assert len(listed) == 103
     assert any(i.milestone == milestone.id for i in listed)
     assert {i.state for i in listed} == {RemoteState.OPEN, RemoteState.DONE}
+
+
+class _Answers:
+    """A stand-in for PyGithub's Requester that answers each GET with the next page."""
+
+    def __init__(self, *pages: object) -> None:
+        self.pages = list(pages)
+
+    def requestJsonAndCheck(self, *args: object, **kwargs: object) -> tuple[dict[str, str], Any]:
+        link = '<https://x/issues?page=2>; rel="next"' if len(self.pages) > 1 else ""
+        return {"link": link}, self.pages.pop(0)
+
+
+@pytest.mark.parametrize("page", [{"message": "odd"}, ["a string"], [None]])
+def test_a_listing_that_is_not_a_list_of_objects_is_one_clear_error(page: object) -> None:
+    with pytest.raises(ProviderError, match="GitHub sent a listing plansync cannot read"):
+        list(github_json.pages(_Answers([{"number": 1}], page), "https://x/issues", {}))  # type: ignore[arg-type]
+
+
+def test_pages_follow_the_next_link_until_there_is_none() -> None:
+    answers = _Answers([{"number": 1}], [{"number": 2}], [{"number": 3}])
+    found = list(github_json.pages(answers, "https://x/issues", {}))  # type: ignore[arg-type]
+    assert [issue["number"] for issue in found] == [1, 2, 3]
