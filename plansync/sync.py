@@ -14,10 +14,10 @@ from plansync.engine.changes import SyncPlan
 from plansync.engine.desired import ref_number, ref_text
 from plansync.engine.reconcile import reconcile
 from plansync.engine.records import RemoteIssue, Snapshot
-from plansync.errors import PlansyncError, ProviderError
+from plansync.errors import PlanEditError, PlansyncError, ProviderError
 from plansync.files import read_text, write_text_atomic
 from plansync.plan import Plan, parse_plan, validate
-from plansync.plan.write import Edit, SetIssueRef, apply_edits
+from plansync.plan.write import Edit, Prepared, SetIssueRef, apply_edits, prepare, splice
 from plansync.providers.base import Provider
 
 __all__ = ["Outcome", "apply", "compute", "marker_path"]
@@ -128,6 +128,7 @@ class _Document:
         self.plan = plan
         self.outcome = outcome
         self.refs: dict[str, SetIssueRef] = {}
+        self.prepared: dict[str, Prepared] = {}  # the references' replacements, by key
         self.text = plan.text  # what the file holds now
 
     def pull(self, edits: list[Edit]) -> None:
@@ -137,8 +138,12 @@ class _Document:
     def refer(self, refs: list[SetIssueRef]) -> None:
         if not refs:
             return
+        good, bad = prepare(self.plan, refs)  # each reference's bytes are computed once
+        if bad:
+            raise PlanEditError(f"cannot write an issue reference: {bad[0][1]}")
         self.refs.update((ref.key, ref) for ref in refs)
-        self._write(apply_edits(self.plan, list(self.refs.values())), list(refs))
+        self.prepared.update((ref.key, done) for ref, done in zip(refs, good, strict=True))
+        self._write(splice(self.plan.text, self.prepared.values()), list(refs))
         self.outcome.count("issue references written", len(refs))
 
     def current_ref(self, key: str) -> str | None:
