@@ -5,9 +5,7 @@ GitLab through `plansync gitlab-ci`, against the sandbox with the real clients."
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +14,7 @@ import pytest
 from plansync.publish import edits_between, head_branch
 from plansync.sandbox import Sandbox
 from tests.ci.test_action import PLAN, Runner, runner
+from tests.ci.test_gitlab_ci import PROJECT, job
 from tests.conftest import ROOT
 
 __all__ = ["runner"]  # the fixture, imported for this module's tests
@@ -167,27 +166,6 @@ def test_edits_between_says_only_what_edits_can_say() -> None:
 
 # GitLab: the same through `plansync gitlab-ci`, with a merge request.
 
-PROJECT = "acme/site"
-
-
-def gitlab_job(sandbox: Sandbox, workspace: Path, **extra: str) -> subprocess.CompletedProcess[str]:
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("CI_", "GITLAB", "PLANSYNC_"))},
-        "CI_API_V4_URL": f"{sandbox.url}/api/v4",
-        "CI_PROJECT_PATH": PROJECT,
-        "CI_DEFAULT_BRANCH": "main",
-        "CI_COMMIT_BRANCH": "main",
-        "CI_PROJECT_DIR": str(workspace),
-        "CI_PIPELINE_SOURCE": "schedule",
-        "CI_PIPELINE_ID": "77",
-        "PLANSYNC_GITLAB_TOKEN": sandbox.token,
-        "PLANSYNC_REPORT": str(workspace / "plansync-report.json"),
-        "PLANSYNC_CACHE_DIR": "off",
-        **extra,
-    }
-    command = [sys.executable, "-m", "plansync", "gitlab-ci"]
-    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
-
 
 def test_gitlab_proposes_in_one_merge_request(tmp_path: Path) -> None:
     workspace = tmp_path / "checkout"
@@ -209,10 +187,10 @@ def test_gitlab_proposes_in_one_merge_request(tmp_path: Path) -> None:
         def close_and_run(iid: int) -> subprocess.CompletedProcess[str]:
             project.issues.update(iid, {"state_event": "close"})
             (workspace / PLAN).write_text(main_plan(), encoding="utf-8")  # a fresh checkout
-            return gitlab_job(sandbox, workspace, **PR_MODE)
+            return job(sandbox, workspace, **PR_MODE)
 
         (workspace / PLAN).write_text(text, encoding="utf-8")
-        assert gitlab_job(sandbox, workspace).returncode == 0  # issues and references on main
+        assert job(sandbox, workspace).returncode == 0  # issues and references on main
         before = main_plan()
         sandbox.set_faults("POST /projects/*/merge_requests: lost-response @1")
         result = close_and_run(4)
