@@ -7,6 +7,7 @@ import json
 import os
 import sys
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,9 @@ def settings_for(context: CiContext, environ: Mapping[str, str]) -> Settings:
     overrides = {"plans": plans, "token_env": context.token_env, "provider": context.provider}
     defaults = {"repo": context.repo, "base_url": context.base_url}
     config = load_config(path if Path(path).is_file() else None, overrides, defaults)
+    # The CI's own account opens the issues (a workflow's GITHUB_TOKEN cannot read /user).
+    bots = tuple(sorted(context.bots - set(config.trusted_authors)))
+    config = replace(config, trusted_authors=config.trusted_authors + bots)
     dry_run = environ.get("PLANSYNC_DRY_RUN", "false").strip().lower() in ("1", "true", "yes")
     direction = environ.get("PLANSYNC_DIRECTION") or "both"
     if direction not in ("both", "push", "pull"):
