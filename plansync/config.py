@@ -40,8 +40,10 @@ class Config:
     retry_seconds: float | None = None  # time spent retrying one request's transient failures
     source: str = COMMAND_LINE
 
-    def policy(self, trusted_authors: frozenset[str] | None = None) -> Policy:
-        return Policy(self.mapping, self.conflicts, trusted_authors)
+    def policy(
+        self, trusted_authors: frozenset[str] | None = None, status_text: str | None = None
+    ) -> Policy:
+        return Policy(self.mapping, self.conflicts, trusted_authors, status_text)
 
     def token(self, environ: Mapping[str, str] = os.environ) -> str:
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", self.token_env) or looks_like_token(
@@ -271,6 +273,7 @@ def _mapping(data: Mapping[str, Any], source: str) -> Mapping_:
         users={str(k): str(v) for k, v in users.items()},
         import_issues=bool(data.get("import_issues", defaults.import_issues)),
         milestone_prefix=str(data.get("milestone_prefix", defaults.milestone_prefix)),
+        status_issue=bool(data.get("status_issue", defaults.status_issue)),
     )
 
 

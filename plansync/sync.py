@@ -19,6 +19,7 @@ from plansync.files import read_text, write_text_atomic
 from plansync.plan import Plan, parse_plan, validate
 from plansync.plan.write import Edit, Prepared, SetIssueRef, apply_edits, prepare, splice
 from plansync.providers.base import Provider
+from plansync.status import progress, render_markdown
 
 __all__ = ["Outcome", "apply", "compute", "marker_path"]
 
@@ -49,8 +50,14 @@ def compute(
             )
     snapshot = provider.snapshot(config.mapping.label)
     snapshot = _with_referenced_issues(plan, snapshot, provider)
-    policy = config.policy(_trusted_authors(config, provider))
+    status = _status_text(plan, plan_path) if config.mapping.status_issue else None
+    policy = config.policy(_trusted_authors(config, provider), status)
     return plan, reconcile(plan, marker_path(plan_path), policy, snapshot, direction)
+
+
+def _status_text(plan: Plan, plan_path: str) -> str:
+    """The status issue's body: progress per phase and the plan's picture."""
+    return render_markdown(plan, progress(plan, name=marker_path(plan_path)))
 
 
 def _trusted_authors(config: Config, provider: Provider) -> frozenset[str]:

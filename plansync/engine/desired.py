@@ -54,7 +54,8 @@ STATE_OF_PLAN = {
 }
 
 
-def desired_state(plan: Plan, mapping: Mapping_) -> Desired:
+def desired_state(plan: Plan, mapping: Mapping_, status_text: str | None = None) -> Desired:
+    """The issues and milestones `plan` asks for; with `status_text`, also the status issue."""
     sections = {section.key: section for section in plan.sections}
     synced = [item for item in plan.items if _is_issue(item, mapping)]
     keys = {item.key for item in synced}
@@ -82,6 +83,8 @@ def desired_state(plan: Plan, mapping: Mapping_) -> Desired:
         key: replace(m, description=_milestone_description(gates, sections[key]))
         for key, m in milestones.items()
     }
+    if status_text is not None:
+        issues.append(status_issue(plan, status_text, mapping))
     labels = sorted({label for issue in issues for label in issue.labels})
     return Desired(tuple(issues), tuple(milestones.values()), tuple(labels), notes)
 
@@ -225,6 +228,23 @@ def render_details(item: Item) -> str:
         ("Mitigation", item.fields.get("mitigation task", item.fields.get("mitigation", ""))),
     ]
     return "\n".join(f"- **{name}:** {value}" for name, value in rows if value)
+
+
+STATUS_KEY = "status/plan"  # no task's key: keys never hold a slash, but these
+
+
+def status_issue(plan: Plan, text: str, mapping: Mapping_) -> DesiredIssue:
+    """The issue that shows the plan's progress and picture (`mapping.status_issue`)."""
+    return DesiredIssue(
+        key=STATUS_KEY,
+        title=f"Plan status: {plan.title or plan.path or 'the plan'}",
+        description="",
+        details=text,
+        state=RemoteState.OPEN,
+        labels=(mapping.label,) if mapping.label else (),
+        milestone=None,
+        derived=True,
+    )
 
 
 def _tracking_issues(

@@ -20,6 +20,7 @@ class Mapping_:
     users: Mapping[str, str] = field(default_factory=dict)  # plan owner -> service username
     import_issues: bool = False  # add labelled issues made on the service to the plan
     milestone_prefix: str = ""  # before each milestone title: tells several plans' apart
+    status_issue: bool = False  # keep an issue with the plan's progress and picture current
 
 
 @dataclass(frozen=True)
@@ -36,3 +37,5 @@ class Policy:
     conflicts: Conflicts = field(default_factory=Conflicts)
     # Logins whose marked issues may be adopted; None trusts every author (no account known).
     trusted_authors: frozenset[str] | None = None
+    # The body of the status issue (progress and picture, rendered by the shell), if kept.
+    status_text: str | None = None

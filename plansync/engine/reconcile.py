@@ -26,7 +26,13 @@ from plansync.engine.changes import (
     UpdateMilestone,
     WriteRef,
 )
-from plansync.engine.desired import Desired, DesiredIssue, desired_state, ref_number, ref_text
+from plansync.engine.desired import (
+    Desired,
+    DesiredIssue,
+    desired_state,
+    ref_number,
+    ref_text,
+)
 from plansync.engine.identity import (
     REMOVED,
     MilestoneIndex,
@@ -50,10 +56,6 @@ from plansync.engine.updates import adopted_body, assignees_to_ask, change_reaso
 from plansync.plan.model import Plan
 from plansync.plan.parse import parse_plan
 from plansync.plan.write import AddItem, Rename, SetDescription, SetMarker, apply_edits
-
-
-def _identity(value: str) -> str:
-    return value
 
 
 @dataclass
@@ -103,7 +105,7 @@ def _walk(
     direction: str,
     refused: dict[object, str],
 ) -> tuple[_Builder, dict[str, RemoteIssue], dict[str, int]]:
-    desired = desired_state(plan, policy.mapping)
+    desired = desired_state(plan, policy.mapping, policy.status_text)
     index = MilestoneIndex(snapshot, plan_path)
     build = _Builder(plan_path, policy, snapshot, direction, refused)
     build.homeless = {note.key for note in taken_titles(index, desired)}
@@ -235,7 +237,7 @@ def _update(
         remote.state.value,
         base.get("state"),
         "plan-wins" if issue.derived else policy.state,
-        _identity,
+        str,  # a state is its own fingerprint
     )
     title, description, state = (directed(x, build.direction) for x in (title, description, state))
     title = held_back(build.refused, issue.key, "title", title, remote.title)

@@ -284,3 +284,21 @@ def test_ticks_in_a_tracking_issue_reach_the_plan_and_back(world: World) -> None
     assert "- [x] Invitation emails render correctly in the major mail clients" in tracking.body
     assert (tracking.state, tracking.state_reason) == ("closed", "completed")  # all ticked
     assert world.plan().in_sync
+
+
+def test_a_status_issue_shows_progress_and_the_picture_and_changes_only_with_the_plan(
+    world: World,
+) -> None:
+    world.config = replace(world.config, mapping=replace(world.config.mapping, status_issue=True))
+    world.sync()
+    status = issue_of(world, "status/plan")
+    assert status.title == "Plan status: Team Invitations - Implementation Plan"
+    assert "```mermaid" in status.body and "| Phase |" in status.body
+    assert "1/9" in status.body  # Task 1 is done
+    before = world.writes()
+    world.sync()
+    assert world.writes() == before  # unchanged plan: no write
+    world.edit("- [ ] **Task 2:", "- [x] **Task 2:")
+    changes, _ = world.sync()
+    assert {u.key for u in changes.updates} == {"Task 2", "status/plan"}
+    assert "2/9" in issue_of(world, "status/plan").body
