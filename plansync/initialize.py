@@ -200,10 +200,15 @@ def render_config(choices: Choices) -> str:
         "  label: plan                 # every issue plansync manages carries this label",
         "  checklists: tracking        # criteria, risks, ...: tracking | issues | off",
         "  issue_ref: number           # task lines end with ' (#42)': number | link | off",
+        "  # status_issue: true        # an issue showing progress and the plan's picture",
         "",
         "conflicts:                    # when both sides changed the same field",
         "  text: fail                  # titles, descriptions: fail | plan-wins | remote-wins",
         "  state: remote-wins          # open / done / skipped",
+        "",
+        "# trusted_authors: []         # besides the token's own account: whose issues with a",
+        "#                             #   plansync marker may be adopted (docs/security.md)",
+        "# max_wait: 900               # longest rate-limit wait; beyond it, stop (exit 75)",
     ]
     return "\n".join(lines) + "\n"
 
