@@ -22,7 +22,7 @@ from plansync.errors import ConfigError
 from plansync.files import read_text
 from plansync.plan import parse_plan
 from plansync.publish import MODES
-from plansync.run import Commit, Mode, RunReport, Settings, run
+from plansync.run import EXIT_PENDING, Commit, Mode, RunReport, Settings, run
 from plansync.status import progress, render_markdown
 from plansync.ui import Console
 
@@ -91,6 +91,8 @@ def run_in_ci(context: CiContext, environ: Mapping[str, str], console: Console) 
         if r.proposal:
             click.echo(f"plansync: {r.path} is proposed in {r.proposal}")
     outputs.summary(summary_markdown(result, settings.config))
+    if dry and result.exit_code == EXIT_PENDING:
+        return 0  # a dry run that found changes did its job: the summary shows them
     return result.exit_code
 
 

@@ -187,7 +187,8 @@ def test_an_issue_event_of_its_own_account_is_skipped(runner: Runner) -> None:
 def test_dry_run_reports_and_changes_nothing(runner: Runner) -> None:
     before = runner.remote_plan()
     result = dispatch_dry = runner.action("workflow_dispatch", {}, PLANSYNC_DRY_RUN="true")
-    assert dispatch_dry.returncode == 2, result.stderr  # changes pending, as `plansync plan`
+    assert dispatch_dry.returncode == 0, result.stderr  # pending changes fail no workflow
+    assert "Plan: 14 to create" in dispatch_dry.stdout
     assert runner.sandbox.stats()["writes"] == 0
     assert runner.remote_plan() == before
 
